@@ -1,0 +1,13 @@
+from django.urls import re_path
+from rest_framework.routers import SimpleRouter
+
+from accounts import apis
+
+router = SimpleRouter(trailing_slash="/?")
+router.register("accounts", apis.SocialAccountViewSet, basename="social-account")
+
+urlpatterns = [
+    re_path(r"^auth/token/?$", apis.TokenApi.as_view(), name="auth-token"),
+    re_path(r"^auth/me/?$", apis.MeApi.as_view(), name="auth-me"),
+    *router.urls,
+]

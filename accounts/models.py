@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django_cryptography.fields import encrypt
+
+from accounts.platforms import (
+    MAX_COOLDOWN_MINUTES,
+    MAX_DAILY_LIMIT,
+    MAX_HOURLY_LIMIT,
+    Platform,
+)
+from common.models import TimeStampedModel
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_time_zone(value: str) -> None:
+    # Validated, not stored as choices: the list changes with every tzdata release.
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Berlin).")
+
+
+class User(AbstractUser):
+    """Creator by default; operator = is_staff; admin = is_superuser."""
+
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    @property
+    def role(self) -> str:
+        if self.is_superuser:
+            return "admin"
+        if self.is_staff:
+            return "operator"
+        return "creator"
+
+
+class AccountStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    DEACTIVATED = "deactivated", "Deactivated"
+
+
+class SocialAccount(TimeStampedModel):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="social_accounts"
+    )
+    platform = models.CharField(max_length=16, choices=Platform.choices)
+    username = models.CharField(max_length=150)
+    display_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    verified = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
+    status_reason = models.CharField(max_length=500, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    followers_count = models.PositiveBigIntegerField(default=0)
+    posts_count = models.PositiveBigIntegerField(default=0)
+    views_count = models.PositiveBigIntegerField(default=0)
+    engagement_count = models.PositiveBigIntegerField(default=0)
+
+    upload_cooldown_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_COOLDOWN_MINUTES)]
+    )
+    hourly_upload_limit = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOURLY_LIMIT)]
+    )
+    daily_upload_limit = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DAILY_LIMIT)]
+    )
+
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=1000, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    consecutive_errors = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True)
+
+    # Credentials: encrypted with ACCOUNT_ENCRYPTION_KEY, write-only everywhere.
+    password = encrypt(models.TextField(blank=True, default=""))
+    access_token = encrypt(models.TextField(blank=True, default=""))
+    refresh_token = encrypt(models.TextField(blank=True, default=""))
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    token_scopes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["platform", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                "owner",
+                "platform",
+                Lower("username"),
+                name="unique_account_per_owner_platform",
+                violation_error_message="You already have an account with this username on this platform.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hourly_upload_limit__gte=1, daily_upload_limit__gte=1),
+                name="upload_limits_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "platform", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} @{self.username}"
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.password or self.access_token or self.refresh_token)
+
+
+class AccountPost(models.Model):
+    """One post made from an account: what hourly, daily and cooldown limits count."""
+
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="posts")
+    posted_at = models.DateTimeField()
+    reference = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-posted_at"]
+        indexes = [models.Index(fields=["account", "posted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} at {self.posted_at:%Y-%m-%d %H:%M}"

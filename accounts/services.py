@@ -1,0 +1,184 @@
+"""Writes for users and social accounts. Every door (API, dashboard, admin) calls these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AccountPost, AccountStatus, SocialAccount, User
+from accounts.platforms import Platform, defaults_for
+from common.errors import ApplicationError
+
+CREDENTIAL_FIELDS = ("password", "access_token", "refresh_token")
+EDITABLE_FIELDS = (
+    "username",
+    "display_name",
+    "email",
+    "verified",
+    "time_zone",
+    "followers_count",
+    "views_count",
+    "engagement_count",
+    "upload_cooldown_minutes",
+    "hourly_upload_limit",
+    "daily_upload_limit",
+    "notes",
+    "token_expires_at",
+    "token_scopes",
+)
+
+
+def user_create(*, username: str, password: str, email: str = "", **extra) -> User:
+    user = User(username=username, email=email, **extra)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def social_account_create(*, owner: User, platform: str, username: str, **fields) -> SocialAccount:
+    defaults = defaults_for(platform) if platform in Platform.values else None
+    account = SocialAccount(owner=owner, platform=platform, username=username)
+    if defaults:
+        account.hourly_upload_limit = defaults.hourly_upload_limit
+        account.daily_upload_limit = defaults.daily_upload_limit
+        account.upload_cooldown_minutes = defaults.upload_cooldown_minutes
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS + CREDENTIAL_FIELDS:
+            raise TypeError(f"Unknown field {name!r}")
+        if value is not None:
+            setattr(account, name, value)
+    account.full_clean()
+    account.save()
+    return account
+
+
+@transaction.atomic
+def social_account_update(*, account: SocialAccount, **fields) -> SocialAccount:
+    """Change profile, limits or notes; credentials given here replace the stored ones.
+
+    Replacing credentials on an expired or revoked account makes it active again.
+    """
+    changed: list[str] = []
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS + CREDENTIAL_FIELDS:
+            raise TypeError(f"Unknown field {name!r}")
+        if name in CREDENTIAL_FIELDS and not value:
+            continue  # write-only: an empty value means "keep what is stored"
+        if getattr(account, name) != value:
+            setattr(account, name, value)
+            changed.append(name)
+    if set(changed) & set(CREDENTIAL_FIELDS) and account.status in (
+        AccountStatus.EXPIRED,
+        AccountStatus.REVOKED,
+    ):
+        account.status = AccountStatus.ACTIVE
+        account.status_reason = ""
+        changed += ["status", "status_reason"]
+    if not changed:
+        return account
+    account.full_clean()
+    account.save(update_fields=[*changed, "updated_at"])
+    return account
+
+
+def _set_status(account: SocialAccount, status: str, reason: str = "") -> SocialAccount:
+    account.status = status
+    account.status_reason = reason[:500]
+    fields = ["status", "status_reason", "updated_at"]
+    if status == AccountStatus.ACTIVE:
+        account.consecutive_errors = 0
+        fields.append("consecutive_errors")
+    account.save(update_fields=fields)
+    return account
+
+
+@transaction.atomic
+def social_account_pause(*, account: SocialAccount) -> SocialAccount:
+    if account.status != AccountStatus.ACTIVE:
+        raise ApplicationError(f"Only an active account can be paused (this one is {account.status}).")
+    return _set_status(account, AccountStatus.PAUSED, "Paused by its owner")
+
+
+@transaction.atomic
+def social_account_resume(*, account: SocialAccount) -> SocialAccount:
+    if account.status != AccountStatus.PAUSED:
+        raise ApplicationError(f"Only a paused account can be resumed (this one is {account.status}).")
+    return _set_status(account, AccountStatus.ACTIVE)
+
+
+@transaction.atomic
+def social_account_deactivate(*, account: SocialAccount, reason: str = "") -> SocialAccount:
+    if account.status == AccountStatus.DEACTIVATED:
+        raise ApplicationError("This account is already deactivated.")
+    return _set_status(account, AccountStatus.DEACTIVATED, reason or "Deactivated by its owner")
+
+
+@transaction.atomic
+def social_account_reactivate(*, account: SocialAccount) -> SocialAccount:
+    if account.status in (AccountStatus.EXPIRED, AccountStatus.REVOKED):
+        raise ApplicationError(
+            f"This account's access is {account.status}: replace its credentials (reconnect) to reactivate it."
+        )
+    if account.status == AccountStatus.ACTIVE:
+        raise ApplicationError("This account is already active.")
+    return _set_status(account, AccountStatus.ACTIVE)
+
+
+@transaction.atomic
+def social_account_delete(*, account: SocialAccount) -> None:
+    account.delete()
+
+
+@transaction.atomic
+def social_account_record_post(
+    *, account: SocialAccount, at: datetime | None = None, reference: str = ""
+) -> AccountPost:
+    """Record a post made from the account; a success clears its error streak."""
+    at = at or timezone.now()
+    locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+    post = AccountPost(account=locked, posted_at=at, reference=reference)
+    post.full_clean()
+    post.save()
+    locked.posts_count += 1
+    locked.last_used_at = max(filter(None, [locked.last_used_at, at]))
+    locked.consecutive_errors = 0
+    locked.save(update_fields=["posts_count", "last_used_at", "consecutive_errors", "updated_at"])
+    account.refresh_from_db()
+    return post
+
+
+def redact(message: str, account: SocialAccount) -> str:
+    """Remove the account's own secrets from a message before it is stored or shown."""
+    for name in CREDENTIAL_FIELDS:
+        secret = getattr(account, name)
+        if secret and len(secret) >= 4:
+            message = message.replace(secret, "[redacted]")
+    return message
+
+
+@transaction.atomic
+def social_account_record_error(
+    *, account: SocialAccount, message: str, at: datetime | None = None
+) -> SocialAccount:
+    """Count a failure; after ACCOUNT_ERROR_THRESHOLD in a row the account is deactivated."""
+    at = at or timezone.now()
+    locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+    locked.consecutive_errors += 1
+    locked.last_error = redact(message, locked)[:1000]
+    locked.last_error_at = at
+    fields = ["consecutive_errors", "last_error", "last_error_at", "updated_at"]
+    threshold = settings.ACCOUNT_ERROR_THRESHOLD
+    if locked.consecutive_errors >= threshold and locked.status == AccountStatus.ACTIVE:
+        locked.status = AccountStatus.DEACTIVATED
+        locked.status_reason = (
+            f"Deactivated after {locked.consecutive_errors} consecutive errors; last: {locked.last_error}"
+        )[:500]
+        fields += ["status", "status_reason"]
+    locked.save(update_fields=fields)
+    account.refresh_from_db()
+    return account
