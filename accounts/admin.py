@@ -22,7 +22,7 @@ class SocialAccountAdminForm(forms.ModelForm):
 
     class Meta:
         model = SocialAccount
-        exclude = ["password", "access_token", "refresh_token"]
+        exclude = ["password", "access_token", "refresh_token"]  # noqa: DJ006 - everything but the secrets
 
 
 class AccountPostInline(admin.TabularInline):
@@ -44,13 +44,49 @@ class SocialAccountAdmin(admin.ModelAdmin):
     search_fields = ("username", "display_name", "email", "owner__username")
     list_select_related = ("owner",)
     raw_id_fields = ("owner",)
-    readonly_fields = ("credentials_stored", "posts_count", "last_used_at", "last_error", "last_error_at", "consecutive_errors", "created_at", "updated_at")
+    readonly_fields = (
+        "credentials_stored",
+        "posts_count",
+        "last_used_at",
+        "last_error",
+        "last_error_at",
+        "consecutive_errors",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
-        (None, {"fields": ("owner", "platform", "username", "display_name", "email", "verified", "time_zone", "notes")}),
-        ("Status", {"fields": ("status", "status_reason", "consecutive_errors", "last_error", "last_error_at", "last_used_at")}),
+        (
+            None,
+            {"fields": ("owner", "platform", "username", "display_name", "email", "verified", "time_zone", "notes")},
+        ),
+        (
+            "Status",
+            {
+                "fields": (
+                    "status",
+                    "status_reason",
+                    "consecutive_errors",
+                    "last_error",
+                    "last_error_at",
+                    "last_used_at",
+                )
+            },
+        ),
         ("Limits", {"fields": ("hourly_upload_limit", "daily_upload_limit", "upload_cooldown_minutes")}),
         ("Counters", {"fields": ("followers_count", "posts_count", "views_count", "engagement_count")}),
-        ("Credentials", {"fields": ("credentials_stored", "replace_password", "replace_access_token", "replace_refresh_token", "token_expires_at", "token_scopes")}),
+        (
+            "Credentials",
+            {
+                "fields": (
+                    "credentials_stored",
+                    "replace_password",
+                    "replace_access_token",
+                    "replace_refresh_token",
+                    "token_expires_at",
+                    "token_scopes",
+                )
+            },
+        ),
         ("Times", {"fields": ("created_at", "updated_at")}),
     )
     actions = ["deactivate", "reactivate"]
@@ -58,7 +94,15 @@ class SocialAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description="Stored credentials")
     def credentials_stored(self, obj):
-        kinds = [label for name, label in (("password", "password"), ("access_token", "access token"), ("refresh_token", "refresh token")) if getattr(obj, name)]
+        kinds = [
+            label
+            for name, label in (
+                ("password", "password"),
+                ("access_token", "access token"),
+                ("refresh_token", "refresh token"),
+            )
+            if getattr(obj, name)
+        ]
         return ", ".join(kinds) if kinds else "none"
 
     def save_model(self, request, obj, form, change):

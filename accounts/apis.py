@@ -185,7 +185,9 @@ class SocialAccountViewSet(
         return self.get_paginated_response(SocialAccountSerializer(page, many=True).data)
 
     @extend_schema(
-        parameters=[PLATFORM_PARAMETER], responses={200: SocialAccountSerializer(many=True)}, summary="Accounts on one platform"
+        parameters=[PLATFORM_PARAMETER],
+        responses={200: SocialAccountSerializer(many=True)},
+        summary="Accounts on one platform",
     )
     @action(detail=False, methods=["get"], url_path=r"platform/(?P<platform>[^/.]+)")
     def by_platform(self, request, platform=None):
@@ -224,7 +226,9 @@ class SocialAccountViewSet(
         ]
         return Response(RotationEntrySerializer(data, many=True).data)
 
-    @extend_schema(parameters=[AT_PARAMETER], responses={200: CanUploadSerializer}, summary="May this account post now?")
+    @extend_schema(
+        parameters=[AT_PARAMETER], responses={200: CanUploadSerializer}, summary="May this account post now?"
+    )
     @action(detail=True, methods=["get"], url_path="can-upload")
     def can_upload(self, request, pk=None):
         account = self.get_object()

@@ -27,7 +27,9 @@ class SocialAccountForm(forms.ModelForm):
     refresh_token = forms.CharField(
         required=False, widget=forms.PasswordInput(render_value=False), help_text="Leave blank to keep the stored one."
     )
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC", help_text="Daily limits reset at midnight here.")
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES, initial="UTC", help_text="Daily limits reset at midnight here."
+    )
 
     class Meta:
         model = SocialAccount

@@ -50,17 +50,13 @@ class AccountStatus(models.TextChoices):
 
 
 class SocialAccount(TimeStampedModel):
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="social_accounts"
-    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="social_accounts")
     platform = models.CharField(max_length=16, choices=Platform.choices)
     username = models.CharField(max_length=150)
     display_name = models.CharField(max_length=150, blank=True)
     email = models.EmailField(blank=True)
     verified = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
-    )
+    status = models.CharField(max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
     status_reason = models.CharField(max_length=500, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
 

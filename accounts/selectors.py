@@ -19,9 +19,7 @@ def social_account_list(*, user: User, filters: dict | None = None) -> QuerySet[
         qs = qs.filter(status=filters["status"])
     if filters.get("search"):
         term = filters["search"]
-        qs = qs.filter(
-            Q(username__icontains=term) | Q(display_name__icontains=term) | Q(email__icontains=term)
-        )
+        qs = qs.filter(Q(username__icontains=term) | Q(display_name__icontains=term) | Q(email__icontains=term))
     return qs
 
 
@@ -46,9 +44,7 @@ def social_account_rotation(
     Allowed now first: fewest posts in the last 24 h, then least recently used. Then the
     blocked ones by when they are next allowed.
     """
-    qs = with_recent_posts(
-        social_account_list(user=user).filter(platform=platform, status=AccountStatus.ACTIVE), at
-    )
+    qs = with_recent_posts(social_account_list(user=user).filter(platform=platform, status=AccountStatus.ACTIVE), at)
     checked = [(account, social_account_can_upload(account=account, at=at)) for account in qs]
 
     def key(pair):
@@ -90,8 +86,7 @@ def social_account_stats(*, user: User) -> dict:
     by_status = {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("id"))}
     totals["by_platform"] = {
         platform.value: {
-            key: by_platform.get(platform.value, {}).get(key, 0)
-            for key in ("total", "active", "posts", "views")
+            key: by_platform.get(platform.value, {}).get(key, 0) for key in ("total", "active", "posts", "views")
         }
         for platform in Platform
     }

@@ -109,9 +109,7 @@ class SocialAccountInputSerializer(serializers.Serializer):
         hourly = attrs.get("hourly_upload_limit", getattr(account, "hourly_upload_limit", None))
         daily = attrs.get("daily_upload_limit", getattr(account, "daily_upload_limit", None))
         if hourly and daily and hourly > daily:
-            raise serializers.ValidationError(
-                {"hourly_upload_limit": ["Cannot be more than the daily limit."]}
-            )
+            raise serializers.ValidationError({"hourly_upload_limit": ["Cannot be more than the daily limit."]})
         return attrs
 
 
@@ -166,5 +164,3 @@ class AccountStatsSerializer(serializers.Serializer):
     engagement = serializers.IntegerField()
     by_platform = serializers.DictField(child=PlatformStatsSerializer())
     by_status = serializers.DictField(child=serializers.IntegerField())
-
-

@@ -162,9 +162,7 @@ def redact(message: str, account: SocialAccount) -> str:
 
 
 @transaction.atomic
-def social_account_record_error(
-    *, account: SocialAccount, message: str, at: datetime | None = None
-) -> SocialAccount:
+def social_account_record_error(*, account: SocialAccount, message: str, at: datetime | None = None) -> SocialAccount:
     """Count a failure; after ACCOUNT_ERROR_THRESHOLD in a row the account is deactivated."""
     at = at or timezone.now()
     locked = SocialAccount.objects.select_for_update().get(pk=account.pk)

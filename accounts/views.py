@@ -90,9 +90,7 @@ def account_create(request):
         if account:
             messages.success(request, f"Added {account}.")
             return redirect("accounts:list")
-    return render(
-        request, "accounts/account_form.html", {"form": form, "defaults": platform_defaults_table()}
-    )
+    return render(request, "accounts/account_form.html", {"form": form, "defaults": platform_defaults_table()})
 
 
 def account_edit(request, pk: int):
@@ -133,4 +131,3 @@ def account_action(request, pk: int, action: str):
     else:
         messages.success(request, f"{done} {label}.")
     return redirect("accounts:list")
-

@@ -1,16 +1,15 @@
-"""API conventions shared by every app: one error body, pagination, bounded JSON."""
+"""API conventions shared by every app: one error body and pagination."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -55,6 +54,10 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"Request body too large (limit {limit} bytes)."
+        return Response(error_body("request_too_large", message, {"non_field_errors": [message]}), status=400)
     if isinstance(exc, ApplicationError):
         body = error_body(exc.code, exc.message, exc.fields, **exc.extra)
         return Response(body, status=exc.status_code)
@@ -97,21 +100,3 @@ def _summary(fields: dict[str, list[str]]) -> str:
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class LimitedJSONParser(JSONParser):
-    """JSON parser that refuses bodies above MAX_REQUEST_BODY_BYTES before reading them."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        request = (parser_context or {}).get("request")
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if request is not None and limit:
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > limit:
-                raise exceptions.ValidationError(
-                    {"non_field_errors": [f"Request body too large: {length} bytes (limit {limit})."]}
-                )
-        return super().parse(stream, media_type, parser_context)

@@ -47,8 +47,8 @@ def _local_secrets() -> dict[str, str]:
 def _secret(name: str) -> str:
     value = env.str(name, default="")
     if value:
-        if not DEBUG and (len(value) < 32 or value.startswith("django-insecure")):
-            raise ImproperlyConfigured(f"{name} is too weak: use at least 32 random characters.")
+        if not DEBUG and (len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure")):
+            raise ImproperlyConfigured(f"{name} is too weak: use at least 50 random characters.")
         return value
     if not DEBUG:
         raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG=false.")
@@ -123,9 +123,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ by default; PostgreSQL through DATABASE_URL in production.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'reelmill.sqlite3'}")
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'reelmill.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one file: WAL lets readers run beside the writer,
     # IMMEDIATE takes the write lock up front so transactions wait instead of failing.
@@ -171,6 +169,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -195,7 +194,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_PARSER_CLASSES": [
-        "common.api.LimitedJSONParser",
+        "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
