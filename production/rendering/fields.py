@@ -93,10 +93,19 @@ class FieldReader:
             return None
         return self.number(data, key, path, None, **limits)
 
-    def choice(self, data: Mapping[str, Any], key: str, path: str, default: Any, options: Iterable[str]) -> Any:
+    def choice(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: str,
+        default: Any,
+        options: Iterable[str],
+        *,
+        nullable: bool = False,
+    ) -> Any:
         value = data.get(key, default)
         options = tuple(options)
-        if value is None and default is None:
+        if value is None and (nullable or default is None):
             return None
         if value not in options:
             self.add(join(path, key), f"must be one of: {', '.join(options)} (got {value!r})")

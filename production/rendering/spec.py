@@ -81,7 +81,7 @@ class OutputSpec:
     def parse(cls, r: FieldReader, data: Any, path: str) -> OutputSpec:
         data = r.fields_of(cls, data, path)
         spec = cls(
-            platform=r.choice(data, "platform", path, "tiktok", presets.PLATFORMS),
+            platform=r.choice(data, "platform", path, "tiktok", presets.PLATFORMS, nullable=True),
             resolution=r.choice(data, "resolution", path, "1080p", presets.RESOLUTIONS),
             width=r.number(data, "width", path, None, minimum=16, maximum=4096, integer=True),
             height=r.number(data, "height", path, None, minimum=16, maximum=4096, integer=True),
