@@ -61,20 +61,28 @@ def check_policy(
     return report
 
 
-def _references(spec: CompositionSpec) -> list[tuple[str, int, frozenset[str]]]:
-    """(where, asset id, kinds allowed there) for every asset the spec uses."""
-    refs = [(f"input {i}", clip.asset, VISUAL_KINDS) for i, clip in enumerate(spec.inputs)]
+_ROLES = {
+    "visual": (VISUAL_KINDS, "a video or an image"),
+    "audio": (frozenset({"audio"}), "an audio track"),
+    "image": (frozenset({"image"}), "an image"),
+}
+
+
+def _references(spec: CompositionSpec) -> list[tuple[str, int, str]]:
+    """(where, asset id, role) for every asset the spec uses."""
+    refs = [(f"input {i}", clip.asset, "visual") for i, clip in enumerate(spec.inputs)]
     if spec.audio.music:
-        refs.append(("music", spec.audio.music.asset, frozenset({"audio"})))
+        refs.append(("music", spec.audio.music.asset, "audio"))
     if spec.audio.voice_over:
-        refs.append(("voice-over", spec.audio.voice_over.asset, frozenset({"audio"})))
+        refs.append(("voice-over", spec.audio.voice_over.asset, "audio"))
     if spec.text.logo:
-        refs.append(("logo", spec.text.logo.asset, frozenset({"image"})))
+        refs.append(("logo", spec.text.logo.asset, "image"))
     return refs
 
 
 def _check_assets(spec: CompositionSpec, assets: Mapping[int, AssetInfo], owner_id: int, report: PolicyReport) -> None:
-    for where, asset_id, kinds in _references(spec):
+    for where, asset_id, role in _references(spec):
+        kinds, wanted = _ROLES[role]
         asset = assets.get(asset_id)
         if asset is None or asset.owner_id != owner_id:
             # Someone else's asset is reported like a missing one: ids leak nothing.
@@ -82,8 +90,7 @@ def _check_assets(spec: CompositionSpec, assets: Mapping[int, AssetInfo], owner_
         elif asset.status != "ready":
             report.errors.append(f"{where}: asset {asset_id} is {asset.status}, not ready")
         elif asset.kind not in kinds:
-            allowed = " or ".join(sorted(kinds))
-            report.errors.append(f"{where}: asset {asset_id} is {asset.kind}, expected {allowed}")
+            report.errors.append(f"{where}: asset {asset_id} is {asset.kind}, expected {wanted}")
 
 
 def _check_timing(spec: CompositionSpec, assets: Mapping[int, AssetInfo], report: PolicyReport) -> None:

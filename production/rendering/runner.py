@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from .errors import RenderCancelled, RenderError, RenderTimeout
 
 POLL_SECONDS = 0.1
 LOG_TAIL_LINES = 40
+# "[in#0 @ 0x55ac...] " prefixes name ffmpeg internals, not anything a user can act on.
+_CONTEXT_PREFIX = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\] ")
+_FAILED_INPUT = re.compile(r"Error opening input file (.+?)\.?$")
 _ERROR_WORDS = ("error", "invalid", "no such file", "failed", "not found", "cannot", "unable")
 
 
@@ -104,11 +109,14 @@ def _supervise(
 
 def _summary(log: Iterable[str], returncode: int) -> str:
     """The line of ffmpeg's log that says what went wrong, not just "exit 1"."""
-    lines = [line.strip() for line in log if line.strip()]
+    lines = [_CONTEXT_PREFIX.sub("", line).strip() for line in log if line.strip()]
     culprit = next(
         (line for line in reversed(lines) if any(w in line.lower() for w in _ERROR_WORDS)),
         lines[-1] if lines else "no message",
     )
+    failed_input = next((m.group(1) for line in lines if (m := _FAILED_INPUT.match(line))), None)
+    if failed_input:
+        culprit += f" (input {Path(failed_input).name})"
     if len(culprit) > 300:
         culprit = culprit[:297] + "..."
     return f"ffmpeg failed (exit {returncode}): {culprit}"
