@@ -113,7 +113,7 @@ def _music(ctx: BuildContext) -> str | None:
     music = ctx.spec.audio.music
     if music is None:
         return None
-    asset = ctx.asset(music.asset, "audio.music.asset")
+    asset = ctx.asset(music.asset, "audio.music.asset", "audio")
     duration = ctx.duration
     options = ["-stream_loop", "-1"] if music.loop else []
     if music.start:
@@ -133,7 +133,7 @@ def _voice_over(ctx: BuildContext) -> str | None:
     voice = ctx.spec.audio.voice_over
     if voice is None:
         return None
-    asset = ctx.asset(voice.asset, "audio.voice_over.asset")
+    asset = ctx.asset(voice.asset, "audio.voice_over.asset", "audio")
     index = ctx.inputs.add(asset.path, ["-t", seconds(ctx.duration)])
     filters = ["asetpts=PTS-STARTPTS", NORMALISE, f"volume={voice.volume:g}"]
     if voice.delay:

@@ -37,5 +37,5 @@ class BuildContext:
         """Pixel sizes in the spec are for a 1080-wide portrait frame; scale to ours."""
         return min(self.width, self.height) / 1080
 
-    def asset(self, asset_id: int, path: str) -> AssetInfo:
-        return lookup(self.assets, asset_id, path)
+    def asset(self, asset_id: int, path: str, needs: str = "") -> AssetInfo:
+        return lookup(self.assets, asset_id, path, needs)

@@ -101,7 +101,7 @@ def _supervise(
             on_progress(reported)
         if cancel is not None and cancel.is_set():
             process.kill()
-            raise RenderCancelled("render cancelled", log_tail="".join(log))
+            raise RenderCancelled("render cancelled", log_tail="".join(log), command=list(process.args))
         if timeout is not None and time.monotonic() - started > timeout:
             process.kill()
             raise RenderTimeout(f"render took longer than {timeout:g} s and was stopped", log_tail="".join(log))

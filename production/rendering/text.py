@@ -45,7 +45,7 @@ def caption_lines(captions: CaptionsSpec) -> list[CaptionLine]:
 def _logo(ctx: BuildContext, video: str) -> str:
     logo = ctx.spec.text.logo
     assert logo is not None
-    asset = ctx.asset(logo.asset, "text.logo.asset")
+    asset = ctx.asset(logo.asset, "text.logo.asset", "video")
     # A single picture: overlay repeats its last frame for the whole video.
     index = ctx.inputs.add(asset.path)
     width = even(ctx.width * logo.size)

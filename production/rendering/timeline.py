@@ -22,10 +22,13 @@ class Timeline:
     transition: float  # sequence overlap between neighbouring clips, seconds
 
 
-def lookup(assets: Mapping[int, AssetInfo], asset_id: int, path: str) -> AssetInfo:
+def lookup(assets: Mapping[int, AssetInfo], asset_id: int, path: str, needs: str = "") -> AssetInfo:
+    """The asset behind an id; `needs` ("video" / "audio") is the stream its role uses."""
     asset = assets.get(asset_id)
     if asset is None:
         raise SpecError({path: [f"asset {asset_id} does not exist"]})
+    if needs and not getattr(asset, f"has_{needs}"):
+        raise SpecError({path: [f"asset {asset_id} has no {needs}"]})
     return asset
 
 
@@ -48,7 +51,7 @@ def clip_length(clip: InputSpec, asset: AssetInfo, path: str) -> float | None:
 
 def build_timeline(spec: CompositionSpec, assets: Mapping[int, AssetInfo]) -> Timeline:
     lengths = [
-        clip_length(clip, lookup(assets, clip.asset, f"inputs.{i}.asset"), f"inputs.{i}")
+        clip_length(clip, lookup(assets, clip.asset, f"inputs.{i}.asset", "video"), f"inputs.{i}")
         for i, clip in enumerate(spec.inputs)
     ]
     if spec.layout.kind == "sequence":

@@ -137,6 +137,15 @@ def test_missing_asset_is_a_spec_error(tmp_path, library):
     assert caught.value.fields == {"inputs.0.asset": ["asset 999 does not exist"]}
 
 
+def test_audio_asset_in_a_video_slot_is_a_spec_error(tmp_path, library):
+    spec = small_spec(inputs=[{"asset": library["red"]}], audio={"music": {"asset": library["blue"]}})
+
+    with pytest.raises(SpecError) as caught:
+        render(spec, tmp_path / "out.mp4", assets=library.assets)
+
+    assert caught.value.fields == {"audio.music.asset": [f"asset {library['blue']} has no audio"]}
+
+
 def test_trim_past_the_clip_end_is_a_spec_error(tmp_path, library):
     spec = small_spec(inputs=[{"asset": library["red"], "trim_in": 5}])
 
