@@ -63,7 +63,10 @@ def _kept_inputs(ctx: BuildContext) -> list[int]:
 def _clip_audio(ctx: BuildContext) -> str | None:
     kept = _kept_inputs(ctx)
     if ctx.spec.layout.kind == "sequence":
-        return _sequence_audio(ctx, kept) if kept else None
+        if not kept:
+            return None
+        joined = _sequence_audio(ctx, kept)
+        return ctx.graph.chain([joined], [f"apad=whole_dur={seconds(ctx.duration)}"], "a")
     tracks = [_clip_track(ctx, index, f"apad=whole_dur={seconds(ctx.duration)}") for index in kept]
     return _mix(ctx, tracks) if tracks else None
 

@@ -122,6 +122,14 @@ def _picture_in_picture(ctx: BuildContext) -> str:
 
 def _sequence(ctx: BuildContext) -> str:
     clips = [_clip(ctx, i, ctx.width, ctx.height) for i in range(len(ctx.spec.inputs))]
+    joined = _join_clips(ctx, clips)
+    if ctx.duration > (ctx.timeline.content or 0):
+        # A duration longer than the clips: hold the last picture to the end.
+        return ctx.graph.chain([joined], ["tpad=stop_mode=clone:stop=-1"])
+    return joined
+
+
+def _join_clips(ctx: BuildContext, clips: list[str]) -> str:
     transition = ctx.spec.layout.transition
     if transition is None:
         return ctx.graph.chain(clips, [f"concat=n={len(clips)}:v=1:a=0"], "v")

@@ -20,6 +20,7 @@ class Timeline:
     # Seconds each input plays at its speed; None for looping clips and still images.
     clip_lengths: list[float | None]
     transition: float  # sequence overlap between neighbouring clips, seconds
+    content: float | None  # how long the clips play by themselves; None if unbounded
 
 
 def lookup(assets: Mapping[int, AssetInfo], asset_id: int, path: str, needs: str = "") -> AssetInfo:
@@ -65,7 +66,7 @@ def build_timeline(spec: CompositionSpec, assets: Mapping[int, AssetInfo]) -> Ti
         raise SpecError({"duration": ["is required when every input loops or is a still image"]})
     else:
         duration = min(natural, spec.output.max_duration)
-    return Timeline(duration=duration, clip_lengths=lengths, transition=overlap)
+    return Timeline(duration=duration, clip_lengths=lengths, transition=overlap, content=natural)
 
 
 def _sequence_length(spec: CompositionSpec, lengths: list[float | None]) -> tuple[float, float]:

@@ -110,6 +110,15 @@ def test_sequence_transitions_render(tmp_path, library, kind):
     assert close_to(frame_at(result.path, 1.4, W, H).at(0.5, 0.5), BLUE)
 
 
+def test_sequence_longer_than_its_clips_holds_the_last_picture(tmp_path, library):
+    clips = [{"asset": library["red"], "trim_out": 1.0}, {"asset": library["blue"], "trim_out": 1.0}]
+
+    result = render_small(tmp_path, library, inputs=clips, layout="sequence", duration=3.0)
+
+    assert abs(result.duration - 3.0) <= 1 / 15
+    assert close_to(frame_at(result.path, 2.8, W, H).at(0.5, 0.5), BLUE)
+
+
 def test_sequence_without_transition_cuts(tmp_path, library):
     clips = [{"asset": library["red"], "trim_out": 1.0}, {"asset": library["blue"], "trim_in": 1.0}]
 
