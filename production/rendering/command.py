@@ -124,8 +124,7 @@ def _encoder_options(spec: CompositionSpec, fps: int) -> list[str]:
         rate = output.video_bitrate_kbps
         quality = ["-b:v", f"{rate}k", "-maxrate", f"{rate}k", "-bufsize", f"{rate * 2}k"]
     else:
-        crf = output.crf if output.crf is not None else (output.preset.crf if output.preset else presets.DEFAULT_CRF)
-        quality = ["-crf", str(crf)]
+        quality = ["-crf", str(output.constant_rate_factor)]
     return [
         "-c:v",
         presets.VIDEO_CODEC,

@@ -74,6 +74,12 @@ class OutputSpec:
         return self.preset.fps if self.preset else presets.DEFAULT_FPS
 
     @property
+    def constant_rate_factor(self) -> int:
+        if self.crf is not None:
+            return self.crf
+        return self.preset.crf if self.preset else presets.DEFAULT_CRF
+
+    @property
     def max_duration(self) -> float:
         return self.preset.max_duration if self.preset else presets.UNLIMITED_DURATION
 

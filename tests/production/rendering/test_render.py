@@ -114,6 +114,24 @@ def test_explain_is_the_command_render_runs(tmp_path, library):
     assert leftovers(tmp_path) == []
 
 
+def test_encoder_settings_follow_the_spec(tmp_path, library):
+    def command_for(output: dict) -> list[str]:
+        spec = CompositionSpec.from_dict({"inputs": [{"asset": library["red"]}], "output": output})
+        return shlex.split(explain(spec, tmp_path / "out.mp4", assets=library.assets))
+
+    youtube = command_for({"platform": "youtube"})
+    bitrate = command_for({"platform": "tiktok", "video_bitrate_kbps": 4000, "x264_preset": "medium"})
+
+    assert youtube[youtube.index("-crf") + 1] == "21"
+    assert "-crf" not in bitrate
+    assert bitrate[bitrate.index("-b:v") + 1] == "4000k"
+    assert bitrate[bitrate.index("-preset") + 1] == "medium"
+    for argv in (youtube, bitrate):
+        assert argv[argv.index("-c:v") + 1] == "libx264"
+        assert argv[argv.index("-pix_fmt") + 1] == "yuv420p"
+        assert argv[argv.index("-c:a") + 1] == "aac"
+
+
 def test_corrupt_input_gives_a_readable_error_and_no_file(tmp_path, library):
     spec = small_spec(inputs=[{"asset": library["corrupt"]}], duration=1)
 
