@@ -1,0 +1,277 @@
+"""CompositionSpec: the declarative, JSON-serialisable description of one video.
+
+A spec is stored as a snapshot on each queue item so a render is reproducible. It refers
+to library assets by integer id only; paths are resolved at render time from `AssetInfo`.
+`CompositionSpec.from_dict` validates everything that can be checked without the assets
+and raises `SpecError` listing every bad field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import presets
+from .errors import SpecError
+from .fields import FieldReader, join
+from .spec_audio import AudioSpec, MusicSpec, VoiceOverSpec
+from .spec_text import (
+    CORNERS,
+    CallToActionSpec,
+    CaptionsSpec,
+    CaptionStyle,
+    LogoSpec,
+    TextSpec,
+    TitleSpec,
+)
+
+SPEC_VERSION = 1
+LAYOUTS = ("single", "side_by_side", "stacked", "picture_in_picture", "sequence")
+# How many inputs each layout shows: (minimum, maximum).
+LAYOUT_INPUTS = {
+    "single": (1, 1),
+    "side_by_side": (2, 2),
+    "stacked": (2, 2),
+    "picture_in_picture": (2, 2),
+    "sequence": (2, 20),
+}
+FITS = ("cover", "contain")
+TRANSITIONS = ("fade", "zoom", "blur", "slide", "wipe")
+DIRECTIONS = ("left", "right", "up", "down")
+MAX_SECONDS = presets.UNLIMITED_DURATION
+
+
+@dataclass
+class OutputSpec:
+    """A platform preset, optionally overridden by explicit size, fps and encoder settings."""
+
+    platform: str | None = "tiktok"
+    resolution: str = "1080p"
+    width: int | None = None
+    height: int | None = None
+    fps: int | None = None
+    crf: int | None = None
+    video_bitrate_kbps: int | None = None  # constrained bitrate instead of CRF
+    audio_bitrate_kbps: int = 128
+    x264_preset: str = presets.X264_PRESET
+
+    @property
+    def preset(self) -> presets.Preset | None:
+        return presets.PRESETS.get(self.platform) if self.platform else None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        if self.width and self.height:
+            return self.width, self.height
+        assert self.preset is not None, "validated: no platform means explicit size"
+        return self.preset.size(self.resolution)
+
+    @property
+    def frame_rate(self) -> int:
+        if self.fps:
+            return self.fps
+        return self.preset.fps if self.preset else presets.DEFAULT_FPS
+
+    @property
+    def constant_rate_factor(self) -> int:
+        if self.crf is not None:
+            return self.crf
+        return self.preset.crf if self.preset else presets.DEFAULT_CRF
+
+    @property
+    def max_duration(self) -> float:
+        return self.preset.max_duration if self.preset else presets.UNLIMITED_DURATION
+
+    @property
+    def safe_area(self) -> presets.SafeArea:
+        return self.preset.safe_area if self.preset else presets.NEUTRAL_SAFE_AREA
+
+    @classmethod
+    def parse(cls, r: FieldReader, data: Any, path: str) -> OutputSpec:
+        data = r.fields_of(cls, data, path)
+        spec = cls(
+            platform=r.choice(data, "platform", path, "tiktok", presets.PLATFORMS, nullable=True),
+            resolution=r.choice(data, "resolution", path, "1080p", presets.RESOLUTIONS),
+            width=r.number(data, "width", path, None, minimum=16, maximum=4096, integer=True),
+            height=r.number(data, "height", path, None, minimum=16, maximum=4096, integer=True),
+            fps=r.number(data, "fps", path, None, minimum=1, maximum=60, integer=True),
+            crf=r.number(data, "crf", path, None, minimum=0, maximum=51, integer=True),
+            video_bitrate_kbps=r.number(
+                data, "video_bitrate_kbps", path, None, minimum=100, maximum=50_000, integer=True
+            ),
+            audio_bitrate_kbps=r.number(data, "audio_bitrate_kbps", path, 128, minimum=32, maximum=320, integer=True),
+            x264_preset=r.choice(data, "x264_preset", path, presets.X264_PRESET, presets.X264_PRESETS),
+        )
+        spec._check_size(r, path)
+        return spec
+
+    def _check_size(self, r: FieldReader, path: str) -> None:
+        if (self.width is None) != (self.height is None):
+            missing = "height" if self.height is None else "width"
+            r.add(join(path, missing), "is required when the other dimension is set")
+        if self.platform is None and self.width is None and self.height is None:
+            r.add(join(path, "width"), "is required without a platform")
+        # yuv420p stores colour at half resolution: odd sizes do not encode.
+        for name in ("width", "height"):
+            value = getattr(self, name)
+            if value is not None and value % 2:
+                r.add(join(path, name), "must be an even number")
+
+
+@dataclass
+class InputSpec:
+    """One library clip as used in the composition."""
+
+    asset: int
+    trim_in: float = 0.0
+    trim_out: float | None = None
+    loop: bool = False  # repeat from trim_in to the clip's end while the video lasts
+    mute: bool = False
+    volume: float = 1.0
+    speed: float = 1.0
+
+    @classmethod
+    def parse(cls, r: FieldReader, data: Any, path: str) -> InputSpec:
+        data = r.fields_of(cls, data, path)
+        spec = cls(
+            asset=r.asset_id(data, "asset", path),
+            trim_in=r.number(data, "trim_in", path, 0.0, minimum=0, maximum=MAX_SECONDS),
+            trim_out=r.number(data, "trim_out", path, None, minimum=0, maximum=MAX_SECONDS, exclusive_minimum=True),
+            loop=r.boolean(data, "loop", path, False),
+            mute=r.boolean(data, "mute", path, False),
+            volume=r.number(data, "volume", path, 1.0, minimum=0, maximum=10),
+            speed=r.number(data, "speed", path, 1.0, minimum=0.25, maximum=4),
+        )
+        if spec.trim_out is not None and spec.trim_out <= spec.trim_in:
+            r.add(join(path, "trim_out"), "must be after trim_in")
+        if spec.loop and spec.trim_out is not None:
+            # ffmpeg's input looping restarts at trim_in and runs to the clip's end.
+            r.add(join(path, "loop"), "cannot be combined with trim_out")
+        return spec
+
+
+@dataclass
+class TransitionSpec:
+    kind: str = "fade"
+    duration: float = 0.5
+    direction: str = "left"  # for slide and wipe
+
+    @classmethod
+    def parse(cls, r: FieldReader, data: Any, path: str) -> TransitionSpec:
+        data = r.fields_of(cls, data, path)
+        return cls(
+            kind=r.choice(data, "kind", path, "fade", TRANSITIONS),
+            duration=r.number(data, "duration", path, 0.5, minimum=0, maximum=5, exclusive_minimum=True),
+            direction=r.choice(data, "direction", path, "left", DIRECTIONS),
+        )
+
+
+@dataclass
+class LayoutSpec:
+    kind: str = "single"
+    fit: str = "cover"  # cover: scale and crop; contain: whole clip over a blurred copy
+    inset_size: float = 0.35  # picture_in_picture: inset width as a share of the frame
+    corner: str = "bottom_right"
+    margin: float = 0.04  # share of the frame width
+    border_width: int = 0  # pixels at 1080 wide, scaled with the output
+    border_color: str = "#FFFFFF"
+    transition: TransitionSpec | None = None  # sequence: between every pair; None = cut
+
+    @classmethod
+    def parse(cls, r: FieldReader, data: Any, path: str) -> LayoutSpec:
+        if isinstance(data, str):  # shorthand: "layout": "stacked"
+            data = {"kind": data}
+        data = r.fields_of(cls, data, path)
+        transition = data.get("transition")
+        return cls(
+            kind=r.choice(data, "kind", path, "single", LAYOUTS),
+            fit=r.choice(data, "fit", path, "cover", FITS),
+            inset_size=r.number(data, "inset_size", path, 0.35, minimum=0.1, maximum=0.6),
+            corner=r.choice(data, "corner", path, "bottom_right", CORNERS),
+            margin=r.number(data, "margin", path, 0.04, minimum=0, maximum=0.2),
+            border_width=r.number(data, "border_width", path, 0, minimum=0, maximum=50, integer=True),
+            border_color=r.colour(data, "border_color", path, "#FFFFFF"),
+            transition=None if transition is None else TransitionSpec.parse(r, transition, join(path, "transition")),
+        )
+
+
+@dataclass
+class CompositionSpec:
+    inputs: list[InputSpec]
+    layout: LayoutSpec = field(default_factory=LayoutSpec)
+    output: OutputSpec = field(default_factory=OutputSpec)
+    duration: float | None = None  # None = the shortest input (sequence: all clips)
+    audio: AudioSpec = field(default_factory=AudioSpec)
+    text: TextSpec = field(default_factory=TextSpec)
+    version: int = SPEC_VERSION
+
+    @classmethod
+    def from_dict(cls, data: Any) -> CompositionSpec:
+        r = FieldReader()
+        data = r.fields_of(cls, data, "")
+        if data.get("version", SPEC_VERSION) != SPEC_VERSION:
+            r.add("version", f"must be {SPEC_VERSION}")
+        spec = cls(
+            inputs=_parse_inputs(r, data),
+            layout=LayoutSpec.parse(r, data.get("layout", {}), "layout"),
+            output=OutputSpec.parse(r, data.get("output", {}), "output"),
+            duration=r.number(data, "duration", "", None, minimum=0, maximum=MAX_SECONDS, exclusive_minimum=True),
+            audio=AudioSpec.parse(r, data.get("audio", {}), "audio"),
+            text=TextSpec.parse(r, data.get("text", {}), "text"),
+        )
+        spec._check_whole(r)
+        if r.errors:
+            raise SpecError(r.errors)
+        return spec
+
+    def _check_whole(self, r: FieldReader) -> None:
+        """Rules that tie several sections together."""
+        low, high = LAYOUT_INPUTS.get(self.layout.kind, (1, 20))
+        if not low <= len(self.inputs) <= high and "inputs" not in r.errors:
+            wanted = str(low) if low == high else f"{low} to {high}"
+            r.add("inputs", f"layout {self.layout.kind} takes {wanted} inputs, got {len(self.inputs)}")
+        max_duration = self.output.max_duration
+        if self.duration is not None and self.duration > max_duration:
+            r.add("duration", f"must be at most {max_duration:g} s for {self.output.platform}")
+        for index in self.audio.keep_input_audio or []:
+            if index >= len(self.inputs):
+                r.add("audio.keep_input_audio", f"input {index} does not exist")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def asset_ids(self) -> set[int]:
+        """Every library asset the spec refers to."""
+        ids = {clip.asset for clip in self.inputs}
+        for part in (self.audio.music, self.audio.voice_over, self.text.logo):
+            if part is not None:
+                ids.add(part.asset)
+        return ids
+
+
+def _parse_inputs(r: FieldReader, data: Any) -> list[InputSpec]:
+    if "inputs" not in data or data["inputs"] in (None, []):
+        r.add("inputs", "at least one input is required")
+        return []
+    raw_inputs = r.items(data, "inputs", "", max_items=20)
+    return [InputSpec.parse(r, raw, join("inputs", i)) for i, raw in enumerate(raw_inputs)]
+
+
+__all__ = [
+    "AudioSpec",
+    "CallToActionSpec",
+    "CaptionStyle",
+    "CaptionsSpec",
+    "CompositionSpec",
+    "InputSpec",
+    "LayoutSpec",
+    "LogoSpec",
+    "MusicSpec",
+    "OutputSpec",
+    "SpecError",
+    "TextSpec",
+    "TitleSpec",
+    "TransitionSpec",
+    "VoiceOverSpec",
+]
