@@ -173,8 +173,30 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media files: local MEDIA_ROOT by default, an S3-compatible bucket with MEDIA_STORAGE=s3
+# (django-storages; needs `pip install boto3`, see README).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("MEDIA_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -251,6 +273,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Social accounts
 ACCOUNT_ERROR_THRESHOLD = env.int("ACCOUNT_ERROR_THRESHOLD", default=5)
+
+# Media library: limits on what is ingested, and URL imports.
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+MEDIA_MAX_DURATION_SECONDS = env.int("MEDIA_MAX_DURATION_SECONDS", default=3600)
+MEDIA_FFMPEG_TIMEOUT_SECONDS = env.int("MEDIA_FFMPEG_TIMEOUT_SECONDS", default=120)
+MEDIA_IMPORT_TIMEOUT_SECONDS = env.int("MEDIA_IMPORT_TIMEOUT_SECONDS", default=60)
+MEDIA_IMPORT_MAX_REDIRECTS = env.int("MEDIA_IMPORT_MAX_REDIRECTS", default=3)
+# Only for tests and closed networks: lets URL imports reach private and loopback addresses.
+MEDIA_IMPORT_ALLOW_PRIVATE = env.bool("MEDIA_IMPORT_ALLOW_PRIVATE", default=False)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
