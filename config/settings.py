@@ -125,6 +125,8 @@ TEMPLATES = [
 # Database: SQLite under var/ by default; PostgreSQL through DATABASE_URL in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'reelmill.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file too, so a worker process started by a test sees the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     # Web, worker and beat share one file: WAL lets readers run beside the writer,
     # IMMEDIATE takes the write lock up front so transactions wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {
@@ -248,6 +250,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AccountPlatformEnum": "accounts.platforms.Platform",
+        "AccountStatusEnum": "accounts.models.AccountStatus",
+        "QueueStatusEnum": "production.models.QueueStatus",
+        "CampaignStatusEnum": "production.models.CampaignStatus",
+        "BatchStatusEnum": "production.models.BatchStatus",
+        "MediaStatusEnum": "library.models.MediaStatus",
+    },
 }
 
 # Celery: Redis in production, a filesystem broker under var/ when nothing is configured.
@@ -268,6 +278,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Housekeeping every deployment needs; user-defined jobs are rows in the admin/API.
+CELERY_BEAT_SCHEDULE = {
+    "reap-and-kick-render-queue": {"task": "production.reap_and_kick", "schedule": 30.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -282,6 +296,19 @@ MEDIA_IMPORT_TIMEOUT_SECONDS = env.int("MEDIA_IMPORT_TIMEOUT_SECONDS", default=6
 MEDIA_IMPORT_MAX_REDIRECTS = env.int("MEDIA_IMPORT_MAX_REDIRECTS", default=3)
 # Only for tests and closed networks: lets URL imports reach private and loopback addresses.
 MEDIA_IMPORT_ALLOW_PRIVATE = env.bool("MEDIA_IMPORT_ALLOW_PRIVATE", default=False)
+
+# Rendering and the queue
+RENDER_LEASE_SECONDS = env.int("RENDER_LEASE_SECONDS", default=60)
+RENDER_MAX_ATTEMPTS = env.int("RENDER_MAX_ATTEMPTS", default=3)
+RENDER_TIMEOUT_SECONDS = env.int("RENDER_TIMEOUT_SECONDS", default=1800)
+RENDER_SOFT_TIME_LIMIT = env.int("RENDER_SOFT_TIME_LIMIT", default=RENDER_TIMEOUT_SECONDS + 60)
+RENDER_TIME_LIMIT = env.int("RENDER_TIME_LIMIT", default=RENDER_SOFT_TIME_LIMIT + 60)
+RENDER_KICK_LIMIT = env.int("RENDER_KICK_LIMIT", default=50)
+RENDER_MIN_ORIGINAL_SHARE = env.dict(
+    "RENDER_MIN_ORIGINAL_SHARE", cast={"value": float}, default={"youtube": 2 / 3, "youtube_shorts": 2 / 3}
+)
+QUEUE_BATCH_MAX_ITEMS = env.int("QUEUE_BATCH_MAX_ITEMS", default=10_000)
+RENDER_SCRATCH_DIR = env.str("RENDER_SCRATCH_DIR", default=str(VAR_DIR / "render-tmp"))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

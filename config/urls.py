@@ -8,6 +8,7 @@ from common import health
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("library.api_urls")),
+    path("", include("production.api_urls")),
 ]
 
 urlpatterns = [

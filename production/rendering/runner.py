@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import RenderCancelled, RenderError, RenderTimeout
 
+REPORT_EVERY_SECONDS = 1.0
 POLL_SECONDS = 0.1
 LOG_TAIL_LINES = 40
 # "[in#0 @ 0x55ac...] " prefixes name ffmpeg internals, not anything a user can act on.
@@ -89,15 +90,18 @@ def _supervise(
     started: float,
     log: deque[str],
 ) -> None:
-    reported = -1.0
+    reported, last_report = -1.0, time.monotonic()
     while True:
         try:
             process.wait(timeout=POLL_SECONDS)
             return
         except subprocess.TimeoutExpired:
             pass
-        if on_progress is not None and progress.percent > reported:
-            reported = progress.percent
+        # Report on every advance, and at least every second while ffmpeg is quiet, so a
+        # caller that heartbeats from this callback keeps its lease through slow stretches.
+        quiet_for = time.monotonic() - last_report
+        if on_progress is not None and (progress.percent > reported or quiet_for >= REPORT_EVERY_SECONDS):
+            reported, last_report = max(reported, progress.percent), time.monotonic()
             on_progress(reported)
         if cancel is not None and cancel.is_set():
             process.kill()

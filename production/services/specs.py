@@ -1,0 +1,61 @@
+"""Specs meet the library: resolve asset ids to the renderer's AssetInfo and check policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from common.errors import ApplicationError
+from library.models import MediaAsset
+from production.rendering import AssetInfo, CompositionSpec, PolicyReport, SpecError, check_policy
+
+
+def asset_info(asset: MediaAsset, *, with_path: bool = False) -> AssetInfo:
+    return AssetInfo(
+        id=asset.pk,
+        owner_id=asset.owner_id,
+        kind=asset.kind,
+        status=asset.status,
+        path=asset.file.path if with_path else "",
+        duration=asset.duration_seconds,
+        width=asset.width,
+        height=asset.height,
+        fps=asset.fps,
+        has_audio=asset.has_audio,
+        has_video=asset.has_video,
+        royalty_free=asset.royalty_free,
+    )
+
+
+def load_assets(*, ids: Iterable[int], with_path: bool = False) -> dict[int, AssetInfo]:
+    """Every referenced asset that exists, whoever owns it: the policy check reports foreign ones."""
+    return {a.pk: asset_info(a, with_path=with_path) for a in MediaAsset.objects.filter(pk__in=set(ids))}
+
+
+@dataclass(frozen=True)
+class CheckedSpec:
+    spec: CompositionSpec
+    report: PolicyReport
+
+
+def check_spec(
+    *, owner_id: int, data, assets: dict[int, AssetInfo] | None = None, field_prefix: str = "spec"
+) -> CheckedSpec:
+    """Validate a spec dict for an owner: fields, then assets and policy. ApplicationError if invalid."""
+    try:
+        spec = CompositionSpec.from_dict(data)
+    except SpecError as exc:
+        fields = {f"{field_prefix}.{name}": messages for name, messages in exc.fields.items()}
+        raise ApplicationError(str(exc), code="invalid_spec", fields=fields) from None
+    if assets is None:
+        assets = load_assets(ids=spec.asset_ids())
+    report = check_policy(spec, assets=assets, owner_id=owner_id, min_original_share=settings.RENDER_MIN_ORIGINAL_SHARE)
+    if report.errors:
+        raise ApplicationError(
+            "This spec cannot be rendered: " + " ".join(report.errors),
+            code="policy_violation",
+            fields={field_prefix: report.errors},
+        )
+    return CheckedSpec(spec, report)
