@@ -41,7 +41,11 @@ def _flatten(detail) -> dict[str, list[str]]:
     def walk(prefix: str, value) -> None:
         if isinstance(value, dict):
             for key, sub in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+                # A nested serializer's own errors belong to the field that holds it.
+                if key == "non_field_errors" and prefix:
+                    walk(prefix, sub)
+                else:
+                    walk(f"{prefix}.{key}" if prefix else str(key), sub)
         elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
             for index, sub in enumerate(value):
                 walk(f"{prefix}.{index}" if prefix else str(index), sub)

@@ -348,18 +348,25 @@ def queue_items_add(*, owner, items: list[NewItem], campaign=None, batch=None) -
             fields={"items": [f"At most {limit} items per request."]},
         )
     assets = specs.load_assets(ids=_referenced_ids(items))
-    built, errors = [], {}
+    built, failures = [], []
     for index, new in enumerate(items):
         prefix = f"items.{index}.spec" if len(items) > 1 else "spec"
         try:
             checked = specs.check_spec(owner_id=owner.pk, data=new.spec, assets=assets, field_prefix=prefix)
         except ApplicationError as exc:
-            errors.update(exc.fields or {prefix: [exc.message]})
+            failures.append((index, exc))
             continue
         built.append((_build(owner, new, checked, campaign=campaign, batch=batch), checked.spec.asset_ids()))
-    if errors:
-        first = next(iter(errors.items()))
-        raise ApplicationError(f"Invalid item: {first[0]}: {first[1][0]}", code="invalid_spec", fields=errors)
+    if failures:
+        index, first = failures[0]
+        if len(items) == 1:
+            raise first
+        fields = {name: messages for _, exc in failures for name, messages in exc.fields.items()}
+        raise ApplicationError(
+            f"{len(failures)} of {len(items)} items are invalid; the first, item {index}: {first.message}",
+            code=first.code,
+            fields=fields,
+        )
     created = QueueItem.objects.bulk_create([item for item, _ in built], batch_size=1000)
     links = [
         QueueItem.assets.through(queueitem_id=item.pk, mediaasset_id=asset_id)
