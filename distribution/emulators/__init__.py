@@ -1,6 +1,6 @@
 """Loopback emulators of the platforms' upload APIs, for tests and local trials.
 
-    python -m distribution.emulators youtube --port 8765
+python -m distribution.emulators youtube --port 8765
 """
 
 from distribution.emulators.base import Emulator, Fault, ReceivedUpload, Recorded

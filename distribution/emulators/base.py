@@ -243,7 +243,9 @@ class Emulator:
         self._server = _Server((self.host, self.port), _Handler)
         self._server.emulator = self
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"{self.name}-emulator", daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name=f"{self.name}-emulator", daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -300,13 +302,7 @@ class Emulator:
 
     # --- dispatch ---------------------------------------------------------------------------
     def dispatch(self, handler: BaseHTTPRequestHandler) -> None:
-        path = urlsplit(handler.path).path
-        for method, pattern, route, needs_auth in self._compiled:
-            match = pattern.fullmatch(path)
-            if method == handler.command and match:
-                break
-        else:
-            route, match, needs_auth = "unknown", None, False
+        route, match, needs_auth = self._route(handler.command, urlsplit(handler.path).path)
         exchange = Exchange(self, handler, route, match)
         with self.lock:
             self.requests.append(exchange.record)
@@ -315,6 +311,13 @@ class Emulator:
             self._answer(exchange, needs_auth)
         except DropConnection:
             self._reset(handler)
+
+    def _route(self, method: str, path: str) -> tuple[str, re.Match | None, bool]:
+        for route_method, pattern, route, needs_auth in self._compiled:
+            match = pattern.fullmatch(path)
+            if route_method == method and match:
+                return route, match, needs_auth
+        return "unknown", None, False
 
     def _answer(self, exchange: Exchange, needs_auth: bool) -> None:
         fault = exchange.fault

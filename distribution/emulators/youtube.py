@@ -24,7 +24,9 @@ class YouTubeVideo:
     id: str
     snippet: dict[str, Any]
     status: dict[str, Any]
-    statistics: dict[str, str] = field(default_factory=lambda: {"viewCount": "0", "likeCount": "0", "commentCount": "0"})
+    statistics: dict[str, str] = field(
+        default_factory=lambda: {"viewCount": "0", "likeCount": "0", "commentCount": "0"}
+    )
     sha256: str = ""
 
     def resource(self, parts: str = "snippet,status") -> dict[str, Any]:

@@ -65,10 +65,7 @@ __all__ = [
 
 
 def _read(settings: Any, name: str, default: Any) -> Any:
-    if isinstance(settings, dict):
-        value = settings.get(name)
-    else:
-        value = getattr(settings, name, None)
+    value = settings.get(name) if isinstance(settings, dict) else getattr(settings, name, None)
     return default if value in (None, "") else value
 
 

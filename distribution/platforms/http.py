@@ -152,7 +152,9 @@ class HttpClient:
             raise TransportError(f"no answer from {_host(url)} within {timeout[1]} s", timed_out=True) from error
         except requests.RequestException as error:
             logger.warning("%s %s: %s", method, redact(url, secrets), type(error).__name__)
-            raise TransportError(f"connection to {_host(url)} failed ({type(error).__name__})", timed_out=False) from error
+            raise TransportError(
+                f"connection to {_host(url)} failed ({type(error).__name__})", timed_out=False
+            ) from error
         response = Response(raw.status_code, raw.headers, raw.text)
         logger.debug(
             "%s %s -> %s in %.2f s: %s",

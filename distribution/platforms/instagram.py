@@ -86,7 +86,9 @@ class InstagramAdapter(GraphAdapter):
         entry = (data.get("data") or [{}])[0]
         config = entry.get("config") or {}
         return PublishingLimit(
-            int(entry.get("quota_usage") or 0), int(config.get("quota_total") or 25), int(config.get("quota_duration") or 86400)
+            int(entry.get("quota_usage") or 0),
+            int(config.get("quota_total") or 25),
+            int(config.get("quota_duration") or 86400),
         )
 
     # --- upload ---------------------------------------------------------------------------

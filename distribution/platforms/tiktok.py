@@ -101,7 +101,9 @@ class TikTokAdapter(PlatformAdapter):
         self.api_base_url = api_base_url.rstrip("/")
         self.chunk_rules = chunk_rules or ChunkRules()
         if not self.chunk_rules.min_chunk <= chunk_size <= self.chunk_rules.max_chunk:
-            raise ValueError(f"TikTok chunk_size must be within {self.chunk_rules.min_chunk}..{self.chunk_rules.max_chunk}")
+            raise ValueError(
+                f"TikTok chunk_size must be within {self.chunk_rules.min_chunk}..{self.chunk_rules.max_chunk}"
+            )
         self.chunk_size = chunk_size
         self.poll_interval = poll_interval
         self.max_polls = max_polls
@@ -170,7 +172,10 @@ class TikTokAdapter(PlatformAdapter):
                 creds,
                 outcome_session=session if last + 1 == session.total_bytes else None,
                 persist=persist,
-                headers={"Content-Type": request.content_type, "Content-Range": f"bytes {first}-{last}/{session.total_bytes}"},
+                headers={
+                    "Content-Type": request.content_type,
+                    "Content-Range": f"bytes {first}-{last}/{session.total_bytes}",
+                },
                 body=FileSlice(request.file_path, first, length),
             )
             if response.status in (201, 206, 200):
@@ -294,7 +299,10 @@ class TikTokAdapter(PlatformAdapter):
             method,
             f"{self.api_base_url}{path}",
             creds,
-            headers={"Authorization": f"Bearer {creds.access_token}", "Content-Type": "application/json; charset=UTF-8"},
+            headers={
+                "Authorization": f"Bearer {creds.access_token}",
+                "Content-Type": "application/json; charset=UTF-8",
+            },
             json_body=body,
             **kwargs,
         )

@@ -13,7 +13,6 @@ from distribution.platforms.base import (
     PlatformAdapter,
     PlatformError,
     Progress,
-    PublishRequest,
     PublishResult,
     PublishStatus,
     SessionState,
@@ -295,4 +294,3 @@ class YouTubeAdapter(PlatformAdapter):
 def _count(stats: dict[str, Any], key: str) -> int | None:
     value = stats.get(key)
     return int(value) if value is not None else None
-

@@ -45,7 +45,9 @@ def test_reel_is_uploaded_with_offsets_and_published(emulator, creds, adapter, m
     assert reel.upload.sha256() == media.sha256 and reel.published and reel.video_state == "PUBLISHED"
     assert reel.description == "Reel time\n\n#reels"
     assert [r.headers["offset"] for r in emulator.routes_hit("upload")] == ["0", str(CHUNK), str(2 * CHUNK)]
-    assert result.status == PublishStatus.PUBLISHED and result.url == f"https://www.facebook.com/reel/{result.remote_id}"
+    assert (
+        result.status == PublishStatus.PUBLISHED and result.url == f"https://www.facebook.com/reel/{result.remote_id}"
+    )
     assert store.saved[0].video_id and store.saved[0].bytes_confirmed == 0
 
 

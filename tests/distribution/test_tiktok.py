@@ -87,9 +87,11 @@ def test_dropped_chunk_resumes_from_what_tiktok_reports(emulator, creds, adapter
     adapter.publish(request_for(media), creds, UploadSession())
 
     assert only_publish(emulator).upload.sha256() == media.sha256
-    assert media.size < emulator.routes_hit("upload")[-1].body_bytes + sum(
-        r.body_bytes for r in emulator.routes_hit("upload")[:-1]
-    ) <= media.size + CHUNK
+    assert (
+        media.size
+        < emulator.routes_hit("upload")[-1].body_bytes + sum(r.body_bytes for r in emulator.routes_hit("upload")[:-1])
+        <= media.size + CHUNK
+    )
     assert len(emulator.routes_hit("init")) == 1
 
 

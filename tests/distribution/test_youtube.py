@@ -35,7 +35,9 @@ def adapter(emulator, retry):
 
 
 def request_for(media, **overrides):
-    return PublishRequest(media.path, media.size, title="Mashup #1", description="Fresh", hashtags=["shorts"], **overrides)
+    return PublishRequest(
+        media.path, media.size, title="Mashup #1", description="Fresh", hashtags=["shorts"], **overrides
+    )
 
 
 def only_video(emulator):
@@ -47,7 +49,9 @@ def test_publish_sends_the_file_in_chunks_and_returns_the_video(emulator, creds,
     media = make_file(CHUNK * 3 + 1000)
     progress = []
 
-    result = adapter.publish(request_for(media), creds, UploadSession(), store, lambda done, total: progress.append(done))
+    result = adapter.publish(
+        request_for(media), creds, UploadSession(), store, lambda done, total: progress.append(done)
+    )
 
     video = only_video(emulator)
     assert video.sha256 == media.sha256
@@ -70,7 +74,9 @@ def test_dropped_connection_resumes_with_only_the_missing_bytes(emulator, creds,
     upload_bytes = sum(record.body_bytes for record in emulator.routes_hit("upload"))
     assert media.size <= upload_bytes <= media.size + CHUNK
     assert len(sleeps.delays) == 1
-    status_queries = [r for r in emulator.routes_hit("upload") if r.headers.get("Content-Range", "").startswith("bytes */")]
+    status_queries = [
+        r for r in emulator.routes_hit("upload") if r.headers.get("Content-Range", "").startswith("bytes */")
+    ]
     assert len(status_queries) == 1
 
 
@@ -95,8 +101,12 @@ def test_expired_session_starts_a_new_one(emulator, creds, adapter, make_file, s
     emulator.faults.append(Fault.respond("upload", 503))
     session = UploadSession()
     with pytest.raises(PlatformError):
-        get_adapter("youtube", settings=emulator.settings(), chunk_size=CHUNK, retry=adapter.retry.__class__(
-            max_attempts=1, sleep=adapter.retry.sleep)).publish(request_for(media), creds, session, store)
+        get_adapter(
+            "youtube",
+            settings=emulator.settings(),
+            chunk_size=CHUNK,
+            retry=adapter.retry.__class__(max_attempts=1, sleep=adapter.retry.sleep),
+        ).publish(request_for(media), creds, session, store)
     emulator.expire_sessions()
 
     adapter.publish(request_for(media), creds, store.last, store)
