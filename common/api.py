@@ -11,6 +11,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import ApplicationError
@@ -104,3 +105,11 @@ def _summary(fields: dict[str, list[str]]) -> str:
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class OptionalSlashRouter(SimpleRouter):
+    """Routes answer with or without the trailing slash (`/api/v1/queue/stats` and `.../stats/`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from common.bulk import bulk_insert
 from common.errors import ApplicationError
 from production.models import (
     BatchJob,
@@ -367,16 +368,13 @@ def queue_items_add(*, owner, items: list[NewItem], campaign=None, batch=None) -
             code=first.code,
             fields=fields,
         )
-    created = QueueItem.objects.bulk_create([item for item, _ in built], batch_size=1000)
+    created = bulk_insert([item for item, _ in built])
     links = [
         QueueItem.assets.through(queueitem_id=item.pk, mediaasset_id=asset_id)
         for item, (_, asset_ids) in zip(created, built, strict=True)
         for asset_id in asset_ids
     ]
     QueueItem.assets.through.objects.bulk_create(links, batch_size=2000)
-    QueueLog.objects.bulk_create(
-        [QueueLog(item_id=item.pk, level=LogLevel.INFO, message="Queued") for item in created], batch_size=2000
-    )
     schedule_render(len(created))
     return created
 
