@@ -6,7 +6,9 @@
   var dropzone = document.getElementById("dropzone");
   var input = document.getElementById("upload-files");
   var list = document.getElementById("upload-list");
-  var PARALLEL = 2;
+  // One at a time: each file is probed with ffmpeg on arrival, so parallel uploads only
+  // compete for the same CPU (and SQLite writers) without finishing sooner.
+  var PARALLEL = 1;
 
   function csrfToken() {
     var field = form.querySelector("input[name=csrfmiddlewaretoken]");
