@@ -20,6 +20,7 @@ from library.models import MediaKind
 from library.serializers import (
     BulkResultSerializer,
     BulkSerializer,
+    ErrorSerializer,
     ImportUrlSerializer,
     MediaAssetSerializer,
     MediaAssetUpdateSerializer,
@@ -142,7 +143,7 @@ def _kind_or_400(kind: str) -> str:
     retrieve=extend_schema(summary="One media asset", examples=[ASSET_EXAMPLE]),
     destroy=extend_schema(
         summary="Delete a media asset and its files (409 while pending work uses it)",
-        responses={204: None, 409: OpenApiResponse(description="In use")},
+        responses={204: None, 409: OpenApiResponse(ErrorSerializer, description="In use by pending work")},
     ),
 )
 class MediaAssetViewSet(
@@ -171,7 +172,11 @@ class MediaAssetViewSet(
 
     @extend_schema(
         request={"multipart/form-data": MediaAssetUploadSerializer},
-        responses={201: MediaAssetSerializer, 400: OpenApiResponse(description="Not media"), 409: None},
+        responses={
+            201: MediaAssetSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Not media, wrong kind, too large or too long"),
+            409: OpenApiResponse(ErrorSerializer, description="Already in your library (`existing_id`)"),
+        },
         summary="Upload a file (template, hot video, product clip, audio, image)",
         description=(
             "Multipart upload with `kind`. The file is probed with ffmpeg; files that are not "
