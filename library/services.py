@@ -35,6 +35,27 @@ EDITABLE_FIELDS = (
     "royalty_free",
 )
 MAX_BULK_IDS = 500
+# What receiving and probing a file sets on an existing row (URL imports, re-probes).
+FILE_FIELDS = [
+    "file",
+    "thumbnail",
+    "checksum",
+    "size_bytes",
+    "original_filename",
+    "container",
+    "duration_seconds",
+    "width",
+    "height",
+    "fps",
+    "video_codec",
+    "audio_codec",
+    "has_video",
+    "has_audio",
+    "orientation",
+    "status",
+    "rejection_reason",
+    "updated_at",
+]
 
 # --- delete guards ---------------------------------------------------------------------
 # The library must not import the apps that use its assets, so they register a check here
@@ -208,10 +229,13 @@ def media_asset_fetch(*, asset: MediaAsset) -> MediaAsset:
         download = open_url(asset.source_url, max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES)
         stored = _fill_from_bytes(asset, download.chunks, download.filename)
         asset.status = MediaStatus.READY
-        return _save_stored(asset, stored)
+        # update_fields: if the asset was deleted meanwhile, this fails instead of re-creating it.
+        return _save_stored(asset, stored, update_fields=FILE_FIELDS)
     except ApplicationError as exc:
         reason = exc.message
     except Exception:
+        if not MediaAsset.objects.filter(pk=asset.pk).exists():
+            return asset  # deleted by its owner while it was being fetched
         logger.exception("URL import of asset %s failed", asset.pk)
         reason = "The import failed unexpectedly; it has been logged."
     MediaAsset.objects.filter(pk=asset.pk).update(
@@ -238,7 +262,7 @@ def media_asset_reprobe(*, asset: MediaAsset) -> MediaAsset:
             stored.append(asset.thumbnail.name)
     asset.status = MediaStatus.READY
     asset.rejection_reason = ""
-    _save_stored(asset, stored)
+    _save_stored(asset, stored, update_fields=FILE_FIELDS)
     if old_thumbnail and old_thumbnail != asset.thumbnail.name:
         transaction.on_commit(lambda: ingest.discard([old_thumbnail]))
     return asset

@@ -37,3 +37,14 @@ def test_import_refuses_unknown_owner_and_missing_folder(user, tmp_path):
         call_command("import_media", str(tmp_path), kind="audio", owner="ghost")
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("import_media", str(tmp_path / "missing"), kind="audio", owner=user.username)
+
+
+def test_demo_media_is_created_once(user, settings, capsys):
+    settings.REELMILL_DEMO = True
+    call_command("demo_media", owner=user.username)
+    assert "Demo media: 7 file(s) added." in capsys.readouterr().out
+    kinds = sorted(MediaAsset.objects.filter(owner=user, status="ready").values_list("kind", flat=True))
+    assert kinds == ["audio", "audio", "hot_video", "hot_video", "image", "product", "template"]
+    call_command("demo_media", owner=user.username)
+    assert "already in place" in capsys.readouterr().out
+    assert MediaAsset.objects.count() == 7

@@ -182,3 +182,11 @@ def test_non_http_schemes_are_refused_by_the_service(url):
 def test_import_input_errors(api):
     assert_error(api.post(URL, {"url": "https://example.com/a.mp4"}), 400, "invalid", field="kind")
     assert_error(api.post(URL, {"kind": "audio"}), 400, "invalid", field="url")
+
+
+def test_an_import_deleted_while_downloading_is_not_brought_back(user, server, allow_loopback):
+    asset = services.media_asset_import_url(owner=user, url=f"{server.base}/video.mp4", kind="template")
+    MediaAsset.objects.filter(pk=asset.pk).delete()
+    services.media_asset_fetch(asset=asset)
+    assert not MediaAsset.objects.exists()
+    assert media_files(settings.MEDIA_ROOT) == []
