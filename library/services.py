@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,9 @@ from accounts.models import User
 from common.errors import ApplicationError, ConflictError
 from library import ingest, selection, selectors
 from library.downloads import check_url, open_url
+from library.guards import delete_blockers
+from library.guards import register_delete_guard as register_delete_guard  # re-exported for callers
+from library.guards import unregister_delete_guard as unregister_delete_guard
 from library.models import MediaAsset, MediaKind, MediaSource, MediaStatus, thumbnail_name
 
 logger = logging.getLogger(__name__)
@@ -56,27 +59,6 @@ FILE_FIELDS = [
     "rejection_reason",
     "updated_at",
 ]
-
-# --- delete guards ---------------------------------------------------------------------
-# The library must not import the apps that use its assets, so they register a check here
-# from their AppConfig.ready(): guard(asset) -> a reason it may not be deleted, or None.
-DeleteGuard = Callable[[MediaAsset], "str | None"]
-_delete_guards: list[DeleteGuard] = []
-
-
-def register_delete_guard(guard: DeleteGuard) -> DeleteGuard:
-    if guard not in _delete_guards:
-        _delete_guards.append(guard)
-    return guard
-
-
-def unregister_delete_guard(guard: DeleteGuard) -> None:
-    if guard in _delete_guards:
-        _delete_guards.remove(guard)
-
-
-def delete_blockers(asset: MediaAsset) -> list[str]:
-    return [reason for guard in _delete_guards if (reason := guard(asset))]
 
 
 class AssetsNotFound(ApplicationError):
