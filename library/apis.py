@@ -28,6 +28,7 @@ from library.serializers import (
     MediaStatsSerializer,
     PickParamsSerializer,
 )
+from library.uploads import raise_if_too_large
 
 ASSET_EXAMPLE = OpenApiExample(
     "A ready hot video",
@@ -186,7 +187,9 @@ class MediaAssetViewSet(
         examples=[UPLOAD_EXAMPLE, ASSET_EXAMPLE, DUPLICATE_EXAMPLE, REJECTED_EXAMPLE],
     )
     def create(self, request):
-        serializer = MediaAssetUploadSerializer(data=request.data)
+        data = request.data
+        raise_if_too_large(request)
+        serializer = MediaAssetUploadSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         asset = services.media_asset_ingest(owner=request.user, **serializer.validated_data)
         return Response(MediaAssetSerializer(asset).data, status=status.HTTP_201_CREATED)

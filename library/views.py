@@ -14,7 +14,9 @@ from common.views import get_owned_or_404
 from library import selectors, services
 from library.files import asset_file_response
 from library.forms import BulkForm, FilterForm, ImportUrlForm, MediaAssetForm, UploadForm
+from library.ingest import too_large_message
 from library.models import MediaKind
+from library.uploads import FLAG
 
 PAGE_SIZE = 48
 
@@ -68,6 +70,11 @@ def asset_list(request):
 def asset_upload(request):
     """One file per request (the page sends each with its own progress bar); JSON answer."""
     form = UploadForm(request.POST, request.FILES)
+    if getattr(request, FLAG, False):
+        message = too_large_message()
+        return JsonResponse(
+            {"error": {"code": "file_too_large", "message": message, "fields": {"file": [message]}}}, status=400
+        )
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         message = " ".join(f"{field}: {' '.join(errs)}" for field, errs in errors.items())

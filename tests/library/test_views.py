@@ -163,3 +163,30 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, assets):
     assert response.status_code == 302
     assert "/sign-in/" in response["Location"]
     assert client.get(f"/library/{assets['video'].pk}/file/").status_code == 302
+
+
+def test_processing_cards_poll_until_the_import_settles(signed_in, user):
+    from library.models import MediaStatus
+
+    asset = MediaAsset.objects.create(
+        owner=user, kind="hot_video", title="incoming", status=MediaStatus.PROCESSING, source_url="https://x.test/a.mp4"
+    )
+    card = signed_in.get(f"/library/{asset.pk}/card/").content.decode()
+    assert 'hx-trigger="every 2s"' in card
+    assert "Processing" in card
+
+    MediaAsset.objects.filter(pk=asset.pk).update(status=MediaStatus.REJECTED, rejection_reason="The server said 404")
+    card = signed_in.get(f"/library/{asset.pk}/card/", {"view": "list"}).content.decode()
+    assert "hx-trigger" not in card
+    assert "The server said 404" in card
+    assert "Rejected" in card
+
+
+def test_upload_over_the_size_limit_is_refused_readably(signed_in, media, settings):
+    settings.MEDIA_MAX_UPLOAD_BYTES = 4096
+    with open(media["video"], "rb") as fh:
+        response = signed_in.post("/library/upload/", {"file": fh, "kind": "template"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "file_too_large"
+    assert "4096 bytes limit" in response.json()["error"]["message"]
+    assert MediaAsset.objects.count() == 0
