@@ -12,6 +12,20 @@ def sign_in(page, user):
     page.get_by_role("button", name="Sign in").click()
 
 
+def drop(page, selector, path):
+    """A real drop event carrying the file, as a drag from the desktop delivers it."""
+    page.evaluate(
+        """([selector, name, bytes]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], name, {type: "video/mp4"}));
+            const zone = document.querySelector(selector);
+            zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        }""",
+        [selector, path.name, list(path.read_bytes())],
+    )
+
+
 def test_upload_two_files_see_thumbnails_filter_and_bulk_tag(page, screenshot, transactional_db, tmp_path):
     user = UserFactory(username="maria")
     clip = make_media(tmp_path, "beach_dance.mp4", "video.mp4")
@@ -55,7 +69,8 @@ def test_upload_two_files_see_thumbnails_filter_and_bulk_tag(page, screenshot, t
     expect(page.get_by_text("Tagged 2 assets.")).to_be_visible()
     expect(page.locator(".media-card[data-asset='city timelapse'] .tag")).to_have_text(["summer", "promo", "beach"])
 
-    page.locator("#upload-files").set_input_files([str(clip)])
+    # Dropping the same file again onto the drop zone: refused, and the page says why.
+    drop(page, "#dropzone", clip)
     expect(page.locator(".upload-item.failed .upload-status")).to_contain_text("already in your library")
     screenshot("library-bulk-tagged")
 
