@@ -74,6 +74,11 @@ def test_upload_two_files_see_thumbnails_filter_and_bulk_tag(page, screenshot, t
     expect(page.locator(".upload-item.failed .upload-status")).to_contain_text("already in your library")
     screenshot("library-bulk-tagged")
 
+    page.get_by_role("link", name="List view").click()
+    expect(page.locator(".media-table tbody tr")).to_have_count(2)
+    screenshot("library-list")
+    page.get_by_role("link", name="Grid view").click()
+
     page.locator(".media-card[data-asset='beach dance'] .media-title").click()
     expect(page.locator("video")).to_be_visible()
     expect(page.get_by_text("160×284 · Portrait · 25 fps")).to_be_visible()
