@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["common.api.hide_slashless_twins"],
     "ENUM_NAME_OVERRIDES": {
         "AccountPlatformEnum": "accounts.platforms.Platform",
         "AccountStatusEnum": "accounts.models.AccountStatus",
