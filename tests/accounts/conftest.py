@@ -1,18 +1,13 @@
 import pytest
 
-from tests.accounts.oauth_server import OAuthPlatforms
+from tests.accounts.oauth_server import serving
 
 
 @pytest.fixture
 def platforms(settings, monkeypatch):
     """The platforms' OAuth endpoints on loopback, with ReelMill's app credentials configured."""
-    server = OAuthPlatforms().start()
-    for name, value in server.settings().items():
-        setattr(settings, name, value)
-    # oauthlib (under google-auth-oauthlib) refuses plain-HTTP endpoints unless told otherwise.
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    yield server
-    server.stop()
+    with serving(settings, monkeypatch) as server:
+        yield server
 
 
 @pytest.fixture

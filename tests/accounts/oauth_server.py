@@ -12,6 +12,8 @@ import hashlib
 import json
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -277,3 +279,17 @@ class OAuthPlatforms:
         if start + self.page_size < len(self.pages):
             body["paging"] = {"cursors": {"after": str(start + self.page_size)}, "next": f"{self.base_url}/next"}
         return 200, body, {}
+
+
+@contextmanager
+def serving(settings, monkeypatch) -> Iterator[OAuthPlatforms]:
+    """Run the platforms and point ReelMill's OAuth settings (and app credentials) at them."""
+    server = OAuthPlatforms().start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    # oauthlib (under google-auth-oauthlib) refuses plain-HTTP endpoints unless told otherwise.
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    try:
+        yield server
+    finally:
+        server.stop()
