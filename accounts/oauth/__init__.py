@@ -14,6 +14,7 @@ Redirect URIs to register: <site>/accounts/connect/<platform>/callback/
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -25,6 +26,9 @@ from accounts.oauth.instagram import InstagramProvider
 from accounts.oauth.tiktok import TikTokProvider
 from accounts.oauth.youtube import YouTubeProvider
 from accounts.platforms import Platform
+
+if TYPE_CHECKING:
+    from accounts.models import SocialAccount
 
 PROVIDERS: dict[str, type[OAuthProvider]] = {
     provider.platform: provider for provider in (YouTubeProvider, TikTokProvider, FacebookProvider, InstagramProvider)
@@ -38,6 +42,7 @@ __all__ = [
     "OAuthError",
     "OAuthProvider",
     "TokenSet",
+    "adapter_credentials",
     "app_credentials",
     "callback_url",
     "connection_options",
@@ -81,6 +86,30 @@ def app_credentials(platform: str) -> tuple[str, str]:
     if provider is None:
         return "", ""
     return tuple(getattr(settings, name, "") for name in provider.app_settings)  # type: ignore[return-value]
+
+
+# The field of the upload adapters' `Credentials` that the platform id fills.
+_REMOTE_ID_FIELD = {"youtube": "channel_id", "tiktok": "open_id", "facebook": "page_id", "instagram": "ig_user_id"}
+
+
+def adapter_credentials(account: SocialAccount) -> dict[str, Any]:
+    """Keyword arguments for `distribution.platforms.Credentials`: tokens, app credentials, platform id.
+
+    Refreshed tokens go back through `social_account_update(account=..., access_token=...,
+    refresh_token=..., token_expires_at=...)`, which keeps the stored refresh token when given "".
+    """
+    client_id, client_secret = app_credentials(account.platform)
+    fields: dict[str, Any] = {
+        "access_token": account.access_token,
+        "refresh_token": account.refresh_token,
+        "expires_at": account.token_expires_at,
+        "scopes": tuple(account.token_scopes or ()),
+        "client_id": client_id,
+        "client_secret": client_secret,
+    }
+    if account.platform in _REMOTE_ID_FIELD:
+        fields[_REMOTE_ID_FIELD[account.platform]] = account.remote_id
+    return fields
 
 
 def absolute(request: HttpRequest, path: str) -> str:

@@ -7,12 +7,17 @@ import pytest
 import requests
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from accounts import services
 from accounts.models import AccountStatus, ConnectionMethod, SocialAccount
+from accounts.oauth import adapter_credentials
 from accounts.signals import account_needs_attention
+from distribution.emulators import TikTokEmulator
+from distribution.platforms import Credentials, get_adapter
 from tests.accounts.oauth_server import CLIENTS
+from tests.factories import UserFactory
 
 YT_UPLOAD = "https://www.googleapis.com/auth/youtube.upload"
 YT_READONLY = "https://www.googleapis.com/auth/youtube.readonly"
@@ -204,8 +209,6 @@ def test_state_mismatch_is_refused_before_any_token_exchange(signed_in, platform
 def test_callback_without_a_flow_in_the_session(signed_in, platforms, client):
     callback = consent(start(signed_in, "tiktok"))
     signed_in.session.flush()  # e.g. the session expired while the user was on TikTok
-    from tests.factories import UserFactory
-
     client.force_login(UserFactory())
     page = text(come_back(client, callback))
     assert "No TikTok connection was in progress" in page
@@ -343,8 +346,6 @@ def test_a_callback_cannot_attach_tokens_to_another_users_account(signed_in, use
     theirs = connected_youtube(other_user)
     # Someone else's browser finishing my flow: their session has no such state.
     callback = consent(start(signed_in, "youtube"))
-    from django.test import Client
-
     intruder = Client()
     intruder.force_login(other_user)
     page = text(come_back(intruder, callback))
@@ -473,3 +474,27 @@ def test_admin_shows_connection_state_never_tokens(client, user, admin_user):
     detail = text(client.get(f"/admin/accounts/socialaccount/{account.pk}/change/"))
     assert "Connected via OAuth" in detail and "UC-channel-1" in detail
     assert "ya29-old" not in listing + detail and "rt-old" not in listing + detail
+
+
+# --- hand-over to the upload adapters ---------------------------------------------------------
+def test_stored_connection_feeds_the_adapters_token_refresh(user, settings):
+    settings.TIKTOK_CLIENT_KEY, settings.TIKTOK_CLIENT_SECRET = "tt-key", "tt-secret"
+    with TikTokEmulator() as emulator:
+        access, refresh = emulator.issue_tokens()
+        account = services.social_account_create(
+            owner=user,
+            platform="tiktok",
+            username="shop",
+            remote_id="tt-open-1",
+            access_token=access,
+            refresh_token=refresh,
+        )
+        creds = Credentials(**adapter_credentials(account))
+        assert (creds.open_id, creds.client_id, creds.client_secret) == ("tt-open-1", "tt-key", "tt-secret")
+        fresh = get_adapter("tiktok", settings=emulator.settings()).refresh(creds)
+    services.social_account_update(
+        account=account, access_token=fresh.access_token, refresh_token="", token_expires_at=fresh.expires_at
+    )
+    account.refresh_from_db()
+    assert account.access_token == fresh.access_token != access
+    assert account.refresh_token == refresh
