@@ -69,6 +69,8 @@ class OAuthPlatforms:
         ]
     )
     page_size: int = 100
+    # Scopes granted earlier that Google adds to the answer (include_granted_scopes=true).
+    earlier_scopes: list[str] = field(default_factory=list)
     token_error: dict[str, Any] | None = None  # answer the token endpoint with this (400)
     seen: list[Seen] = field(default_factory=list)
     codes: dict[str, Grant] = field(default_factory=dict)
@@ -204,7 +206,8 @@ class OAuthPlatforms:
         grant = self._redeem("youtube", fields, client)
         if grant is None:
             return 400, {"error": "invalid_grant", "error_description": "Bad Request"}, {}
-        body = {"access_token": self._issue("ya29"), "expires_in": 3599, "scope": " ".join(grant.scopes)}
+        scope = " ".join(grant.scopes + self.earlier_scopes)
+        body = {"access_token": self._issue("ya29"), "expires_in": 3599, "scope": scope}
         body["token_type"] = "Bearer"
         if grant.consent:  # Google sends a refresh token only when the consent screen was shown
             body["refresh_token"] = self._issue("1//rt")

@@ -115,6 +115,14 @@ def test_youtube_connect_stores_the_channel_with_encrypted_tokens(signed_in, use
     assert account.access_token not in page and account.refresh_token not in page
 
 
+def test_youtube_scopes_granted_earlier_are_kept_not_an_error(signed_in, user, platforms):
+    platforms.earlier_scopes = ["openid"]  # oauthlib raises a "scope has changed" warning for these
+    assert "Connected YouTube @dailyshorts" in text(connect(signed_in, "youtube"))
+    account = SocialAccount.objects.get(owner=user)
+    assert account.token_scopes == [YT_UPLOAD, YT_READONLY, "openid"]
+    assert account.refresh_token.startswith("1//rt-")
+
+
 def test_tiktok_connect_stores_open_id_and_tokens(signed_in, user, platforms):
     page = text(connect(signed_in, "tiktok"))
     assert "Connected TikTok @shop.daily" in page
