@@ -90,6 +90,7 @@ ADAPTER_OPTIONS = {
 @pytest.fixture(autouse=True)
 def _fast_uploads(settings):
     """Small chunks and no real waiting: backoff goes straight back to the service."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.UPLOAD_ADAPTER_OPTIONS = ADAPTER_OPTIONS
     settings.UPLOAD_INLINE_ATTEMPTS = 2
     settings.UPLOAD_INLINE_BACKOFF_SECONDS = 0.0
@@ -117,10 +118,17 @@ def rendered_asset(base_video, tmp_path):
 
 @pytest.fixture
 def ready_item(rendered_asset):
-    """make(owner, preset="sandbox", campaign=None, caption=..., hashtags=..., padding=0): a ready QueueItem."""
+    """make(owner, preset="sandbox", campaign=None, caption=..., hashtags=..., padding=0): a ready QueueItem.
 
-    def make(owner, preset: str = "sandbox", *, campaign=None, caption="New drop", hashtags=("#reels",), padding=0):
-        asset = rendered_asset(owner, padding)
+    Items of one owner share their rendered file (one per padding) unless `own_file=True`.
+    """
+    shared = {}
+
+    def make(owner, preset="sandbox", *, campaign=None, caption="New drop", hashtags=("#reels",), padding=0,
+             own_file=False):  # fmt: skip
+        if own_file or (owner.pk, padding) not in shared:
+            shared[owner.pk, padding] = rendered_asset(owner, padding)
+        asset = shared[owner.pk, padding]
         return QueueItem.objects.create(
             owner=owner,
             spec={"inputs": [], "output": {"platform": preset}},
