@@ -57,7 +57,8 @@ def shorten(text: str, limit: int) -> str:
 def fit_caption(platform: str, *, caption: str, hashtags: list[str], title: str = "") -> FittedCaption:
     rules = RULES.get(platform, CaptionRules())
     warnings: list[str] = []
-    tags = [f"#{tag.strip().lstrip('#')}" for tag in dict.fromkeys(hashtags) if tag.strip().lstrip("#")]
+    names = [tag.strip().lstrip("#") for tag in hashtags]
+    tags = [f"#{name}" for name in dict.fromkeys(names) if name]
     text = caption.strip()
     for char in rules.forbidden:
         if char in text or char in title:
