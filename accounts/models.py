@@ -84,7 +84,12 @@ class SocialAccount(TimeStampedModel):
         default=0, validators=[MinValueValidator(0), MaxValueValidator(MAX_JITTER_MINUTES)]
     )
     # The platform's id for what posts: Page id (Facebook), IG user id, channel id, TikTok open_id.
-    platform_user_id = models.CharField(max_length=100, blank=True)
+    platform_user_id = models.CharField(
+        "remote account id",
+        max_length=100,
+        blank=True,
+        help_text="Facebook Page id, Instagram user id, YouTube channel id or TikTok open_id",
+    )
     # A platform's own cap when it tells us live (Instagram's content_publishing_limit per 24 h).
     publishing_limit = models.PositiveIntegerField(null=True, blank=True)
     publishing_limit_checked_at = models.DateTimeField(null=True, blank=True)

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='socialaccount',
             name='platform_user_id',
-            field=models.CharField(blank=True, max_length=100),
+            field=models.CharField(blank=True, help_text='Facebook Page id, Instagram user id, YouTube channel id or TikTok open_id', max_length=100, verbose_name='remote account id'),
         ),
         migrations.AddField(
             model_name='socialaccount',

@@ -24,18 +24,12 @@ from common.errors import ApplicationError
 from distribution.models import OPEN_STATUSES, PlatformLock, Privacy, Upload, UploadStatus
 from distribution.services import captions, slots
 from production.models import DistributionStrategy, QueueItem, QueueStatus
+from production.services import render
 from production.services.queue import queue_log
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 # Render presets -> the platform a video is meant for (when its campaign names none).
-PLATFORM_OF_PRESET = {
-    "tiktok": "tiktok",
-    "youtube": "youtube",
-    "youtube_shorts": "youtube",
-    "facebook_reels": "facebook",
-    "instagram_reels": "instagram",
-    "sandbox": "sandbox",
-}
+PLATFORM_OF_PRESET = {**render.PLATFORM_OF_PRESET, "sandbox": "sandbox"}
 # A scheduled time this far in the past is taken as "now" (clock skew between client and server).
 PAST_TOLERANCE = timedelta(minutes=5)
 

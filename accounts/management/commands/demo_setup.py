@@ -11,9 +11,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts import services
-from accounts.models import User
+from accounts.models import SocialAccount, User
+from accounts.platforms import Platform
 
 DEMO_USERNAME = "demo"
+# Sandbox accounts "publish" into local storage: the demo posts end to end with no connection.
+DEMO_SANDBOX_ACCOUNTS = ("demo.sandbox.one", "demo.sandbox.two")
 
 
 class Command(BaseCommand):
@@ -35,6 +38,9 @@ class Command(BaseCommand):
             fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(password)
+        for username in DEMO_SANDBOX_ACCOUNTS:
+            if not SocialAccount.objects.filter(owner=user, platform=Platform.SANDBOX, username=username).exists():
+                services.social_account_create(owner=user, platform=Platform.SANDBOX, username=username)
         password = login_file.read_text().strip()
         banner = (
             "\n  ReelMill is starting at http://127.0.0.1:8000/\n"
