@@ -12,13 +12,16 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts import services as account_services
-from accounts.models import User
+from accounts.models import SocialAccount, User
+from accounts.platforms import Platform
 from library.demo import demo_media_create
 from production.models import Campaign
 from production.services import campaigns
 
 DEMO_USERNAME = "demo"
 DEMO_CAMPAIGN = "Demo: trending + product"
+# Sandbox accounts "publish" into local storage: the demo posts end to end with no connection.
+DEMO_SANDBOX_ACCOUNTS = ("demo.sandbox.one", "demo.sandbox.two")
 
 DEMO_TEMPLATE = {
     "inputs": [{"asset": "@hot", "mute": True}, {"asset": "@product", "mute": True, "loop": True}],
@@ -61,6 +64,16 @@ def demo_media(user: User) -> int:
     return demo_media_create(owner=user)
 
 
+def demo_sandbox_accounts(user: User) -> list[SocialAccount]:
+    accounts = []
+    for username in DEMO_SANDBOX_ACCOUNTS:
+        account = SocialAccount.objects.filter(owner=user, platform=Platform.SANDBOX, username=username).first()
+        accounts.append(
+            account or account_services.social_account_create(owner=user, platform=Platform.SANDBOX, username=username)
+        )
+    return accounts
+
+
 @transaction.atomic
 def demo_campaign(user: User) -> Campaign | None:
     if Campaign.objects.filter(owner=user, name=DEMO_CAMPAIGN).exists():
@@ -71,7 +84,8 @@ def demo_campaign(user: User) -> Campaign | None:
         description="Trending clip on top, product below, music and captions. Created by `make run`.",
         composition_template=DEMO_TEMPLATE,
         slots=DEMO_SLOTS,
-        target_platforms=["tiktok"],
+        target_platforms=[Platform.SANDBOX],
+        target_accounts=demo_sandbox_accounts(user),
         caption_template="{product} — {campaign} #{n}",
         hashtag_template="#demo #reelmill",
         videos_per_run=2,

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         media = demo.demo_media(user)
         if media:
             self.stdout.write(f"Generated {media} demo media files into the library.")
+        demo.demo_sandbox_accounts(user)
         if demo.demo_campaign(user):
             self.stdout.write("Created and activated the demo campaign; its first videos are queued.")
         self.stdout.write(
