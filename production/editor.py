@@ -111,17 +111,24 @@ def _read_fields(template: dict) -> tuple[dict, list[dict]]:
 
 
 def composition_initial(template: dict, slots: dict) -> tuple[dict, list[dict]]:
-    """Initial data for the composition form and the slot rows of a stored campaign."""
+    """Initial data for the composition form and the slot rows of a stored campaign.
+
+    Editor mode only when the fields rebuild the very same template from every slot row:
+    an unused visual slot would otherwise become an extra input on the next save."""
     initial = {"mode": "advanced", "template_json": json.dumps(template, indent=2)}
     try:
         fields, clips = _read_fields(template)
-        rows = [{**clip, "kind": slots[clip["name"]]["kind"]} for clip in clips]
-        if build_template(fields, rows) == template:
-            initial.update(fields, mode="builder")
-    except (AttributeError, KeyError, TypeError, ValueError):
-        clips = []
-    ordered = list(dict.fromkeys([clip["name"] for clip in clips if clip["name"] in slots] + list(slots)))
-    options = {clip["name"]: clip for clip in clips}
+    except (AttributeError, TypeError, ValueError):
+        fields, clips = None, []
+    options = {clip["name"]: clip for clip in clips if clip["name"] in slots}
+    ordered = list(dict.fromkeys([*options, *slots]))
+    if fields is not None:
+        rows = [{**options.get(name, {}), "name": name, "kind": slots[name].get("kind")} for name in ordered]
+        try:
+            if build_template(fields, rows) == template:
+                initial.update(fields, mode="builder")
+        except (KeyError, TypeError, ValueError):
+            pass
     return initial, [SlotForm.initial_for(name, slots[name], options.get(name)) for name in ordered]
 
 
