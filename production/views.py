@@ -47,8 +47,7 @@ def _own_campaign(request, pk: int):
 
 @require_GET
 def campaign_list(request):
-    context = {"campaigns": selectors.campaign_list(user=request.user), "generate_form": GenerateForm()}
-    return render(request, "production/campaign_list.html", context)
+    return render(request, "production/campaign_list.html", {"campaigns": selectors.campaign_list(user=request.user)})
 
 
 def _editor_page(request, editor: CampaignEditor):
@@ -164,10 +163,10 @@ def composition_check(request):
     editor = CampaignEditor(request.POST, owner=request.user)
     result = editor.composition_result()
     if result is None:
-        problems = [f"{field}: {' '.join(errs)}" for field, errs in editor.composition.errors.items()]
+        problems = [_problem(field, errs) for field, errs in editor.composition.errors.items()]
         for form in editor.slots.forms:
             name = form["name"].value() or "new slot"
-            problems += [f"slot {name} · {field}: {' '.join(errs)}" for field, errs in form.errors.items()]
+            problems += [f"slot {name} · {_problem(field, errs)}" for field, errs in form.errors.items()]
         problems += list(editor.slots.non_form_errors())
         return render(request, "production/_policy.html", {"problems": problems})
     template, slots = result
@@ -175,6 +174,10 @@ def composition_check(request):
     # In editor mode the advanced textarea follows along, so switching shows the same video.
     synced = "" if editor.advanced else json.dumps(template, indent=2)
     return render(request, "production/_policy.html", {"preview": preview, "template_json": synced})
+
+
+def _problem(field: str, errors) -> str:
+    return " ".join(errors) if field == "__all__" else f"{field}: {' '.join(errors)}"
 
 
 # Queue -----------------------------------------------------------------------------------
@@ -188,6 +191,7 @@ def _queue_context(request) -> dict:
             filters[f"{name}_id"] = int(value)
     items = selectors.queue_item_list(user=request.user, filters=filters).order_by("-created_at", "-id")
     page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    stats = selectors.queue_stats(user=request.user)
     query, tab_query = request.GET.copy(), request.GET.copy()
     query.pop("page", None)
     for name in ("status", "page"):
@@ -197,8 +201,9 @@ def _queue_context(request) -> dict:
         "query": query.urlencode(),
         "tab_query": tab_query.urlencode(),
         "filters": filters,
-        "polling": any(item.status in ACTIVE for item in page.object_list),
-        "stats": selectors.queue_stats(user=request.user),
+        # Poll while any of the user's items can still change, whichever tab is open.
+        "polling": any(stats["by_status"][status] for status in ACTIVE),
+        "stats": stats,
         "statuses": QueueStatus.choices,
     }
 

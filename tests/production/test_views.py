@@ -320,6 +320,8 @@ def test_campaign_list_and_lifecycle_actions(signed_in, user, assets):
     signed_in.post(f"/campaigns/{campaign.pk}/archive/")
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.ARCHIVED
+    deleted = signed_in.post(f"/campaigns/{copy.pk}/delete/", follow=True).content.decode()
+    assert "Deleted “Small (copy)”" in deleted and not Campaign.objects.filter(pk=copy.pk).exists()
     edit = signed_in.post(f"/campaigns/{campaign.pk}/", editor_data(name="Renamed"))
     assert "An archived campaign cannot be edited" in edit.content.decode()
     campaign.refresh_from_db()
@@ -368,6 +370,8 @@ def test_queue_page_lists_items_by_status_with_progress(signed_in, user, assets,
     assert 'aria-valuenow="42"' in html and 'style="width: 42%"' in html
     assert 'hx-trigger="every 2s"' in html  # live while something moves
 
+    ready_tab = signed_in.get("/queue/", {"status": "ready"}).content.decode()
+    assert 'hx-trigger="every 2s"' in ready_tab  # new videos turn up on the ready tab live too
     only_pending = signed_in.get("/queue/", {"status": "pending"}).content.decode()
     assert str(pending.queue_id) in only_pending and str(rendering.queue_id) not in only_pending
     assert 'data-status="pending" class="active">Pending <span class="count">1</span>' in only_pending
