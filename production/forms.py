@@ -277,9 +277,7 @@ class BatchForm(forms.Form):
     name = forms.CharField(max_length=200)
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), empty_label="Choose a campaign")
     count = forms.IntegerField(min_value=1, max_value=500, initial=10, label="Videos")
-    concurrency_limit = forms.IntegerField(
-        min_value=1, max_value=64, initial=2, label="At once", help_text="How many render at the same time"
-    )
+    concurrency_limit = forms.IntegerField(min_value=1, max_value=64, initial=2, label="Rendered at once")
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)

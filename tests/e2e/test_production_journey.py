@@ -3,11 +3,14 @@ rendered -> watched turning "ready" on the live queue -> one played in the brows
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from library import services as library_services
 from production.models import Campaign, CampaignStatus, QueueItem, QueueStatus
+from production.services import campaigns
 from production.services.render import process_next
 from tests.factories import PASSWORD, UserFactory
 from tests.production.conftest import _clip, _tone
@@ -124,3 +127,43 @@ def test_campaign_to_played_video(page, screenshot, material_files):
     expect(page.locator(".log-list")).to_contain_text("Rendered in")
     screenshot("queue-item")
     assert QueueItem.objects.filter(owner=user, status=QueueStatus.READY).count() == 2
+
+
+def test_batch_progress_updates_live_and_pauses(page, screenshot, material_files):
+    user = UserFactory(username="omar")
+    for path, (kind, title, _colour, tags) in zip(material_files, MATERIAL, strict=True):
+        library_services.media_asset_ingest(owner=user, kind=kind, path=path, title=title, tags=tags)
+    template = {
+        "inputs": [{"asset": "@hot"}, {"asset": "@product"}],
+        "layout": "side_by_side",
+        "output": {"platform": None, "width": 160, "height": 90, "fps": 10},
+        "duration": 1,
+    }
+    slots = {"hot": {"kind": "hot_video", "filters": {}}, "product": {"kind": "product", "filters": {}}}
+    campaign = campaigns.campaign_create(owner=user, name="Weekly", composition_template=template, slots=slots)
+    campaigns.campaign_transition(campaign=campaign, action="activate")
+    sign_in(page, user)
+
+    page.goto("/campaigns/")
+    expect(page.locator("tr[data-campaign='Weekly'] .badge")).to_have_text("Active")
+    screenshot("campaigns")
+
+    page.get_by_role("link", name="Batch jobs").click()
+    page.get_by_label("Name").fill("Weekend run")
+    page.get_by_label("Campaign").select_option(label="Weekly")
+    page.get_by_label("Videos").fill("3")
+    page.get_by_role("button", name="Start batch").click()
+    row = page.locator("tr[data-batch='Weekend run']")
+    expect(row).to_contain_text("0 of 3 done")
+    process_next(worker="e2e")
+    expect(row).to_contain_text("1 of 3 done")  # htmx polling, no reload
+    screenshot("batches")
+
+    row.get_by_role("button", name="Pause").click()
+    expect(page.get_by_text("Paused “Weekend run”.")).to_be_visible()
+    expect(row.locator(".badge")).to_have_text("Paused")
+    assert process_next(worker="e2e") is None
+    with page.expect_download() as download:
+        row.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename.startswith("batch-")
+    assert "ready" in Path(download.value.path()).read_text()
