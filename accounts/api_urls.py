@@ -1,9 +1,9 @@
 from django.urls import re_path
-from rest_framework.routers import SimpleRouter
 
 from accounts import apis
+from common.api import OptionalSlashRouter
 
-router = SimpleRouter(trailing_slash="/?")
+router = OptionalSlashRouter()
 router.register("accounts", apis.SocialAccountViewSet, basename="social-account")
 
 urlpatterns = [

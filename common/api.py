@@ -11,6 +11,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import ApplicationError
@@ -41,7 +42,11 @@ def _flatten(detail) -> dict[str, list[str]]:
     def walk(prefix: str, value) -> None:
         if isinstance(value, dict):
             for key, sub in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+                # A nested serializer's own errors belong to the field that holds it.
+                if key == "non_field_errors" and prefix:
+                    walk(prefix, sub)
+                else:
+                    walk(f"{prefix}.{key}" if prefix else str(key), sub)
         elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
             for index, sub in enumerate(value):
                 walk(f"{prefix}.{index}" if prefix else str(index), sub)
@@ -100,3 +105,11 @@ def _summary(fields: dict[str, list[str]]) -> str:
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class OptionalSlashRouter(SimpleRouter):
+    """Routes answer with or without the trailing slash (`/api/v1/queue/stats` and `.../stats/`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"

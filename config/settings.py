@@ -291,6 +291,11 @@ ACCOUNT_ERROR_THRESHOLD = env.int("ACCOUNT_ERROR_THRESHOLD", default=5)
 # Media library: limits on what is ingested, and URL imports.
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
 MEDIA_MAX_DURATION_SECONDS = env.int("MEDIA_MAX_DURATION_SECONDS", default=3600)
+FILE_UPLOAD_HANDLERS = [
+    "library.uploads.MediaSizeLimitHandler",  # stops spooling a file once it passes the limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MEDIA_FFMPEG_TIMEOUT_SECONDS = env.int("MEDIA_FFMPEG_TIMEOUT_SECONDS", default=120)
 MEDIA_IMPORT_TIMEOUT_SECONDS = env.int("MEDIA_IMPORT_TIMEOUT_SECONDS", default=60)
 MEDIA_IMPORT_MAX_REDIRECTS = env.int("MEDIA_IMPORT_MAX_REDIRECTS", default=3)

@@ -14,6 +14,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("accounts.urls")),
+    path("library/", include("library.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

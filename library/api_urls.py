@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from common.api import OptionalSlashRouter
 from library import apis
 
-router = SimpleRouter(trailing_slash="/?")
+router = OptionalSlashRouter()
 router.register("media", apis.MediaAssetViewSet, basename="media-asset")
 
 urlpatterns = router.urls

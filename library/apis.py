@@ -20,6 +20,7 @@ from library.models import MediaKind
 from library.serializers import (
     BulkResultSerializer,
     BulkSerializer,
+    ErrorSerializer,
     ImportUrlSerializer,
     MediaAssetSerializer,
     MediaAssetUpdateSerializer,
@@ -27,6 +28,7 @@ from library.serializers import (
     MediaStatsSerializer,
     PickParamsSerializer,
 )
+from library.uploads import raise_if_too_large
 
 ASSET_EXAMPLE = OpenApiExample(
     "A ready hot video",
@@ -61,8 +63,8 @@ ASSET_EXAMPLE = OpenApiExample(
         "has_audio": True,
         "times_used": 3,
         "last_used_at": "2026-05-01T09:30:00Z",
-        "download_url": "/api/v1/media/42/download",
-        "thumbnail_url": "/api/v1/media/42/thumbnail",
+        "download_url": "/api/v1/media/42/download/",
+        "thumbnail_url": "/api/v1/media/42/thumbnail/",
         "created_at": "2026-04-20T12:00:00Z",
         "updated_at": "2026-05-01T09:30:00Z",
     },
@@ -142,7 +144,7 @@ def _kind_or_400(kind: str) -> str:
     retrieve=extend_schema(summary="One media asset", examples=[ASSET_EXAMPLE]),
     destroy=extend_schema(
         summary="Delete a media asset and its files (409 while pending work uses it)",
-        responses={204: None, 409: OpenApiResponse(description="In use")},
+        responses={204: None, 409: OpenApiResponse(ErrorSerializer, description="In use by pending work")},
     ),
 )
 class MediaAssetViewSet(
@@ -171,7 +173,11 @@ class MediaAssetViewSet(
 
     @extend_schema(
         request={"multipart/form-data": MediaAssetUploadSerializer},
-        responses={201: MediaAssetSerializer, 400: OpenApiResponse(description="Not media"), 409: None},
+        responses={
+            201: MediaAssetSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Not media, wrong kind, too large or too long"),
+            409: OpenApiResponse(ErrorSerializer, description="Already in your library (`existing_id`)"),
+        },
         summary="Upload a file (template, hot video, product clip, audio, image)",
         description=(
             "Multipart upload with `kind`. The file is probed with ffmpeg; files that are not "
@@ -181,7 +187,9 @@ class MediaAssetViewSet(
         examples=[UPLOAD_EXAMPLE, ASSET_EXAMPLE, DUPLICATE_EXAMPLE, REJECTED_EXAMPLE],
     )
     def create(self, request):
-        serializer = MediaAssetUploadSerializer(data=request.data)
+        data = request.data
+        raise_if_too_large(request)
+        serializer = MediaAssetUploadSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         asset = services.media_asset_ingest(owner=request.user, **serializer.validated_data)
         return Response(MediaAssetSerializer(asset).data, status=status.HTTP_201_CREATED)

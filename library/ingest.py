@@ -69,15 +69,17 @@ def receive(chunks: Iterable[bytes], target: Path) -> tuple[str, int]:
         for chunk in chunks:
             size += len(chunk)
             if size > limit:
-                raise FileRejected(
-                    f"The file is larger than the {_megabytes(limit)} limit (MEDIA_MAX_UPLOAD_BYTES).",
-                    code="file_too_large",
-                )
+                raise FileRejected(too_large_message(), code="file_too_large")
             digest.update(chunk)
             out.write(chunk)
     if size == 0:
         raise FileRejected("The file is empty.", code="empty_file")
     return digest.hexdigest(), size
+
+
+def too_large_message() -> str:
+    limit = settings.MEDIA_MAX_UPLOAD_BYTES
+    return f"The file is larger than the {_megabytes(limit)} limit (MEDIA_MAX_UPLOAD_BYTES)."
 
 
 def _megabytes(value: int) -> str:

@@ -27,6 +27,7 @@ _STREAM_RE = re.compile(r"^\s*Stream #0:\d+[^:]*: (?P<type>Video|Audio): (?P<res
 _SIZE_RE = re.compile(r"(?<![\w])(?P<w>\d{2,5})x(?P<h>\d{2,5})(?![\w])")
 _FPS_RE = re.compile(r"(?P<fps>\d+(?:\.\d+)?)(?P<k>k?) (?:fps|tbr)")
 _FRAMES_RE = re.compile(r"frame=\s*(\d+)")
+_ROTATION_RE = re.compile(r"rotation of (-?\d+(?:\.\d+)?) degrees")
 _TIME_RE = re.compile(r"time=\s*(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
 
@@ -86,8 +87,11 @@ def parse_ffmpeg_output(stderr: str) -> ProbeResult:
         duration = int(match["h"]) * 3600 + int(match["m"]) * 60 + float(match["s"])
     width = height = fps = None
     video_codec = audio_codec = ""
-    for stream in _STREAM_RE.finditer(input_block):
+    streams = list(_STREAM_RE.finditer(input_block))
+    for index, stream in enumerate(streams):
         rest = stream["rest"]
+        # The stream's metadata and side data run until the next stream line.
+        details = input_block[stream.end() : streams[index + 1].start() if index + 1 < len(streams) else None]
         codec = rest.split(",", 1)[0].split(" ", 1)[0].strip()
         if stream["type"] == "Video":
             if "(attached pic)" in rest or video_codec:
@@ -97,6 +101,9 @@ def parse_ffmpeg_output(stderr: str) -> ProbeResult:
                 width, height = int(size["w"]), int(size["h"])
             if rate := _FPS_RE.search(rest):
                 fps = float(rate["fps"]) * (1000 if rate["k"] else 1)
+            rotation = _ROTATION_RE.search(details)
+            if width and rotation and round(abs(float(rotation[1]))) % 180 == 90:
+                width, height = height, width  # phones store portrait video as rotated landscape
         elif not audio_codec:
             audio_codec = codec
     is_still = bool(_IMAGE_CONTAINERS.match(container)) and bool(video_codec) and not audio_codec

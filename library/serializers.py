@@ -156,3 +156,16 @@ class MediaStatsSerializer(serializers.Serializer):
     by_platform = serializers.DictField(child=GroupStatsSerializer())
     most_used = UsageSerializer(many=True)
     least_used = UsageSerializer(many=True)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    existing_id = serializers.IntegerField(required=False, help_text="409 duplicate: the asset you already have")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body every API route shares."""
+
+    error = ErrorDetailSerializer()

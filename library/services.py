@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,9 @@ from accounts.models import User
 from common.errors import ApplicationError, ConflictError
 from library import ingest, selection, selectors
 from library.downloads import check_url, open_url
+from library.guards import delete_blockers
+from library.guards import register_delete_guard as register_delete_guard  # re-exported for callers
+from library.guards import unregister_delete_guard as unregister_delete_guard
 from library.models import MediaAsset, MediaKind, MediaSource, MediaStatus, thumbnail_name
 
 logger = logging.getLogger(__name__)
@@ -35,27 +38,27 @@ EDITABLE_FIELDS = (
     "royalty_free",
 )
 MAX_BULK_IDS = 500
-
-# --- delete guards ---------------------------------------------------------------------
-# The library must not import the apps that use its assets, so they register a check here
-# from their AppConfig.ready(): guard(asset) -> a reason it may not be deleted, or None.
-DeleteGuard = Callable[[MediaAsset], "str | None"]
-_delete_guards: list[DeleteGuard] = []
-
-
-def register_delete_guard(guard: DeleteGuard) -> DeleteGuard:
-    if guard not in _delete_guards:
-        _delete_guards.append(guard)
-    return guard
-
-
-def unregister_delete_guard(guard: DeleteGuard) -> None:
-    if guard in _delete_guards:
-        _delete_guards.remove(guard)
-
-
-def delete_blockers(asset: MediaAsset) -> list[str]:
-    return [reason for guard in _delete_guards if (reason := guard(asset))]
+# What receiving and probing a file sets on an existing row (URL imports, re-probes).
+FILE_FIELDS = [
+    "file",
+    "thumbnail",
+    "checksum",
+    "size_bytes",
+    "original_filename",
+    "container",
+    "duration_seconds",
+    "width",
+    "height",
+    "fps",
+    "video_codec",
+    "audio_codec",
+    "has_video",
+    "has_audio",
+    "orientation",
+    "status",
+    "rejection_reason",
+    "updated_at",
+]
 
 
 class AssetsNotFound(ApplicationError):
@@ -208,10 +211,13 @@ def media_asset_fetch(*, asset: MediaAsset) -> MediaAsset:
         download = open_url(asset.source_url, max_bytes=settings.MEDIA_MAX_UPLOAD_BYTES)
         stored = _fill_from_bytes(asset, download.chunks, download.filename)
         asset.status = MediaStatus.READY
-        return _save_stored(asset, stored)
+        # update_fields: if the asset was deleted meanwhile, this fails instead of re-creating it.
+        return _save_stored(asset, stored, update_fields=FILE_FIELDS)
     except ApplicationError as exc:
         reason = exc.message
     except Exception:
+        if not MediaAsset.objects.filter(pk=asset.pk).exists():
+            return asset  # deleted by its owner while it was being fetched
         logger.exception("URL import of asset %s failed", asset.pk)
         reason = "The import failed unexpectedly; it has been logged."
     MediaAsset.objects.filter(pk=asset.pk).update(
@@ -238,7 +244,7 @@ def media_asset_reprobe(*, asset: MediaAsset) -> MediaAsset:
             stored.append(asset.thumbnail.name)
     asset.status = MediaStatus.READY
     asset.rejection_reason = ""
-    _save_stored(asset, stored)
+    _save_stored(asset, stored, update_fields=FILE_FIELDS)
     if old_thumbnail and old_thumbnail != asset.thumbnail.name:
         transaction.on_commit(lambda: ingest.discard([old_thumbnail]))
     return asset

@@ -1,9 +1,9 @@
 from django.urls import re_path
-from rest_framework.routers import SimpleRouter
 
+from common.api import OptionalSlashRouter
 from production import apis
 
-router = SimpleRouter(trailing_slash="/?")
+router = OptionalSlashRouter()
 router.register("queue", apis.QueueViewSet, basename="queue")
 router.register("campaigns", apis.CampaignViewSet, basename="campaign")
 router.register("batches", apis.BatchJobViewSet, basename="batch")

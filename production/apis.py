@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from common.errors import ApplicationError
 from production import selectors
-from production.models import BatchJob, Campaign, ContentType, QueueItem, QueueStatus
+from production.models import BatchJob, Campaign, ContentType, Priority, QueueItem, QueueStatus
 from production.serializers import (
     PRIORITY_NAMES,
     BatchAddSerializer,
@@ -168,7 +168,8 @@ class WorkflowGenerateApi(APIView):
             items = campaigns.campaign_generate(campaign=campaign, count=data.get("count"), seed=data.get("seed"))
         else:
             items = queue.queue_items_add(
-                owner=request.user, items=[queue.NewItem(spec=data["spec"], priority=data["priority"])]
+                owner=request.user,
+                items=[queue.NewItem(spec=data["spec"], priority=data.get("priority", Priority.NORMAL))],
             )
         body = QueueItemListSerializer(items, many=True, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

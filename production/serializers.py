@@ -94,7 +94,7 @@ class QueueItemListSerializer(QueueItemSerializer):
 
 class QueueAddSerializer(serializers.Serializer):
     spec = serializers.JSONField(help_text="A composition spec (see the renderer docs in README).")
-    priority = PriorityField(required=False, default="normal")
+    priority = PriorityField(required=False, help_text="low, normal (default) or high")
     content_type = serializers.ChoiceField(choices=ContentType.choices, required=False, default=ContentType.CUSTOM)
     caption = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     hashtags = serializers.ListField(
@@ -111,7 +111,7 @@ class QueueAddSerializer(serializers.Serializer):
         data = data or self.validated_data
         return queue_services.NewItem(
             spec=data["spec"],
-            priority=data["priority"],
+            priority=data.get("priority", Priority.NORMAL),
             content_type=data["content_type"],
             caption=data["caption"],
             hashtags=tuple(data["hashtags"]),
@@ -218,7 +218,7 @@ class WorkflowGenerateSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=1, max_value=500, required=False)
     seed = serializers.IntegerField(required=False, allow_null=True)
     spec = serializers.JSONField(required=False)
-    priority = PriorityField(required=False, default="normal")
+    priority = PriorityField(required=False, help_text="low, normal (default) or high")
 
     def validate(self, attrs):
         if ("campaign" in attrs) == ("spec" in attrs):

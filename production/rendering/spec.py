@@ -9,6 +9,7 @@ and raises `SpecError` listing every bad field.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,7 +240,7 @@ class CompositionSpec:
                 r.add("audio.keep_input_audio", f"input {index} does not exist")
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return _plain(self)
 
     def asset_ids(self) -> set[int]:
         """Every library asset the spec refers to."""
@@ -248,6 +249,22 @@ class CompositionSpec:
             if part is not None:
                 ids.add(part.asset)
         return ids
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """dataclasses.asdict without its deep copies: specs are saved in batches of thousands."""
+    if dataclasses.is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def _parse_inputs(r: FieldReader, data: Any) -> list[InputSpec]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 import string
 from collections import Counter
 from datetime import datetime
@@ -279,7 +280,7 @@ def campaign_generate(
                 priority=campaign.priority,
                 content_type=campaign.content_type,
                 caption=render_text(campaign.caption_template, variables),
-                hashtags=tuple(_hashtags(render_text(campaign.hashtag_template, variables))),
+                hashtags=tuple(_hashtags(render_text(campaign.hashtag_template, _as_tags(variables)))),
                 metadata={"campaign": campaign.pk, "slots": chosen},
             )
         )
@@ -288,6 +289,11 @@ def campaign_generate(
     campaign.last_generated_at = at
     campaign.save(update_fields=["videos_generated", "last_generated_at", "updated_at"])
     return items
+
+
+def _as_tags(variables: dict) -> dict:
+    """Variables as they can appear inside a hashtag: letters, digits and underscores only."""
+    return {key: re.sub(r"\W+", "", str(value)) for key, value in variables.items()}
 
 
 def _hashtags(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from common.bulk import bulk_insert
 from common.errors import ApplicationError
 from production.models import (
     BatchJob,
@@ -348,28 +349,32 @@ def queue_items_add(*, owner, items: list[NewItem], campaign=None, batch=None) -
             fields={"items": [f"At most {limit} items per request."]},
         )
     assets = specs.load_assets(ids=_referenced_ids(items))
-    built, errors = [], {}
+    built, failures = [], []
     for index, new in enumerate(items):
         prefix = f"items.{index}.spec" if len(items) > 1 else "spec"
         try:
             checked = specs.check_spec(owner_id=owner.pk, data=new.spec, assets=assets, field_prefix=prefix)
         except ApplicationError as exc:
-            errors.update(exc.fields or {prefix: [exc.message]})
+            failures.append((index, exc))
             continue
         built.append((_build(owner, new, checked, campaign=campaign, batch=batch), checked.spec.asset_ids()))
-    if errors:
-        first = next(iter(errors.items()))
-        raise ApplicationError(f"Invalid item: {first[0]}: {first[1][0]}", code="invalid_spec", fields=errors)
-    created = QueueItem.objects.bulk_create([item for item, _ in built], batch_size=1000)
+    if failures:
+        index, first = failures[0]
+        if len(items) == 1:
+            raise first
+        fields = {name: messages for _, exc in failures for name, messages in exc.fields.items()}
+        raise ApplicationError(
+            f"{len(failures)} of {len(items)} items are invalid; the first, item {index}: {first.message}",
+            code=first.code,
+            fields=fields,
+        )
+    created = bulk_insert([item for item, _ in built])
     links = [
         QueueItem.assets.through(queueitem_id=item.pk, mediaasset_id=asset_id)
         for item, (_, asset_ids) in zip(created, built, strict=True)
         for asset_id in asset_ids
     ]
     QueueItem.assets.through.objects.bulk_create(links, batch_size=2000)
-    QueueLog.objects.bulk_create(
-        [QueueLog(item_id=item.pk, level=LogLevel.INFO, message="Queued") for item in created], batch_size=2000
-    )
     schedule_render(len(created))
     return created
 

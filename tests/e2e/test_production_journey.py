@@ -60,8 +60,8 @@ def test_campaign_to_played_video(page, screenshot, material_files):
     expect(top.locator(".candidate-count")).to_have_attribute("data-count", "3")
     top.get_by_label("Tags").fill("trend")
     expect(top.locator(".candidate-count")).to_have_attribute("data-count", "2")
-    expect(top.locator(".candidate figcaption")).to_have_text(["Dance trend", "Street trend"])
-    expect(page.locator("#slots-1 .candidate figcaption")).to_have_text(["Sneaker close-up"])
+    expect(top.locator(".candidate .candidate-title")).to_have_text(["Dance trend", "Street trend"])
+    expect(page.locator("#slots-1 .candidate .candidate-title")).to_have_text(["Sneaker close-up"])
     expect(page.locator("#slots-2 .candidate-count")).to_have_attribute("data-count", "1")
 
     policy = page.locator("#policy")

@@ -37,3 +37,14 @@ def variant(tmp_path):
 
 def media_files(root: Path) -> list[Path]:
     return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
+
+
+@pytest.fixture
+def celery_eager():
+    """Tasks run inline when enqueued (on commit), as a worker would run them."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -205,3 +205,19 @@ def test_the_folder_source_and_labels(user, media):
     )
     assert str(asset) == "Hot video: video"
     assert asset.get_source_display() == "Imported from a folder"
+
+
+def test_rotated_phone_video_reports_its_displayed_size(user, media, tmp_path):
+    """Phones store portrait video as landscape frames plus a rotation: show what people see."""
+    import subprocess
+
+    from library.probe import ffmpeg_binary
+
+    rotated = tmp_path / "phone.mp4"
+    subprocess.run(
+        [ffmpeg_binary(), "-v", "error", "-display_rotation", "90", "-i", str(media["landscape"]), "-c", "copy",
+         str(rotated)],
+        check=True,
+    )  # fmt: skip
+    asset = services.media_asset_ingest(owner=user, path=rotated, kind="hot_video")
+    assert (asset.width, asset.height, asset.orientation) == (160, 284, "portrait")

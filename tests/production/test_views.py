@@ -156,7 +156,7 @@ def test_new_campaign_page_shows_default_slots_with_candidates(signed_in, assets
     assert "slots-0-candidates" in html
     # Two hot videos, one product, one music track in the library.
     assert 'data-count="2"' in html and 'data-count="1"' in html
-    assert f"/api/v1/media/{assets['hot'].pk}/thumbnail" in html
+    assert f"/library/{assets['hot'].pk}/thumbnail/" in html
 
 
 def test_create_campaign_through_the_slot_editor(signed_in, user, assets, account_factory):
@@ -258,7 +258,7 @@ def test_slot_candidates_follow_the_filters(signed_in, user, assets):
     url = "/campaigns/slot-candidates/"
     promo = signed_in.get(url, {"prefix": "slots-4", "slots-4-name": "top", "slots-4-kind": "hot_video"})
     assert 'data-count="2"' in promo.content.decode()
-    assert f"/api/v1/media/{assets['hot2'].pk}/thumbnail" in promo.content.decode()
+    assert f"/library/{assets['hot2'].pk}/thumbnail/" in promo.content.decode()
     none = signed_in.get(
         url, {"prefix": "slots-4", "slots-4-name": "top", "slots-4-kind": "hot_video", "slots-4-tags": "nope"}
     )
@@ -416,16 +416,13 @@ def test_item_detail_shows_spec_command_logs_and_player(signed_in, user, assets,
     rendered = process_next(worker="test")
     assert rendered.pk == item.pk and rendered.status == QueueStatus.READY
     html = signed_in.get(f"/queue/{item.queue_id}/").content.decode()
-    assert (
-        f'<video controls preload="metadata" playsinline src="/api/v1/media/{rendered.output_asset_id}/download/"'
-        in html
-    )
+    assert f'<video controls preload="metadata" playsinline src="/library/{rendered.output_asset_id}/file/"' in html
     assert "Rendered in" in html and "every 2s" not in html
     assert rendered.command.split()[0] in html
     live = signed_in.get(f"/queue/{item.queue_id}/", HTTP_HX_REQUEST="true").content.decode()
     assert live.startswith('<div id="item-live"') and "&quot;layout&quot;" not in live
     # The video itself plays for its owner only.
-    video = signed_in.get(f"/api/v1/media/{rendered.output_asset_id}/download/")
+    video = signed_in.get(f"/library/{rendered.output_asset_id}/file/")
     assert video.status_code == 200 and video["Content-Type"] == "video/mp4"
 
 
@@ -494,7 +491,10 @@ def test_batch_export_csv_and_json(signed_in, user, assets):
     assert csv_response["Content-Disposition"] == f'attachment; filename="batch-{batch.pk}.csv"'
     lines = csv_response.content.decode().splitlines()
     assert lines[0].startswith("queue_id,status,output_url,error")
-    assert f"http://testserver/api/v1/media/{done.output_asset_id}/download/" in csv_response.content.decode()
+    assert (
+        "http://testserver" + reverse("media-asset-download", args=[done.output_asset_id])
+        in csv_response.content.decode()
+    )
     body = json.loads(signed_in.get(f"/batches/{batch.pk}/export.json").content)
     assert body["name"] == "Export" and sorted(row["status"] for row in body["items"]) == ["pending", "ready"]
 

@@ -1,0 +1,256 @@
+import logging
+
+import pytest
+
+from distribution.emulators import Fault, YouTubeEmulator
+from distribution.platforms import (
+    Credentials,
+    PlatformError,
+    PublishRequest,
+    PublishStatus,
+    SessionState,
+    UploadSession,
+    get_adapter,
+)
+from distribution.platforms.http import HttpClient
+
+CHUNK = 256 * 1024
+
+
+@pytest.fixture
+def emulator():
+    with YouTubeEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def creds(emulator):
+    access, refresh = emulator.issue_tokens()
+    return Credentials(access, refresh, client_id="client-1", client_secret="shh-client-secret")
+
+
+@pytest.fixture
+def adapter(emulator, retry):
+    return get_adapter("youtube", settings=emulator.settings(), chunk_size=CHUNK, retry=retry)
+
+
+def request_for(media, **overrides):
+    return PublishRequest(
+        media.path, media.size, title="Mashup #1", description="Fresh", hashtags=["shorts"], **overrides
+    )
+
+
+def only_video(emulator):
+    assert len(emulator.videos) == 1
+    return next(iter(emulator.videos.values()))
+
+
+def test_publish_sends_the_file_in_chunks_and_returns_the_video(emulator, creds, adapter, make_file, store):
+    media = make_file(CHUNK * 3 + 1000)
+    progress = []
+
+    result = adapter.publish(
+        request_for(media), creds, UploadSession(), store, lambda done, total: progress.append(done)
+    )
+
+    video = only_video(emulator)
+    assert video.sha256 == media.sha256
+    assert video.snippet["title"] == "Mashup #1" and video.snippet["tags"] == ["shorts"]
+    assert result.remote_id == video.id and result.url.endswith(video.id)
+    assert result.status == PublishStatus.PUBLISHED and not result.privacy_forced
+    assert progress == [CHUNK, 2 * CHUNK, 3 * CHUNK, media.size]
+    assert emulator.body_bytes - emulator.requests[0].body_bytes == media.size
+    assert store.saved[0].session_url and store.saved[0].bytes_confirmed == 0  # persisted before any byte
+    assert store.last.state == SessionState.DONE
+
+
+def test_dropped_connection_resumes_with_only_the_missing_bytes(emulator, creds, adapter, make_file, sleeps):
+    media = make_file(CHUNK * 4)
+    emulator.faults.append(Fault.drop("upload", after_bytes=100_000, skip=1))  # mid second chunk
+
+    adapter.publish(request_for(media), creds, UploadSession())
+
+    assert only_video(emulator).sha256 == media.sha256
+    upload_bytes = sum(record.body_bytes for record in emulator.routes_hit("upload"))
+    assert media.size <= upload_bytes <= media.size + CHUNK
+    assert len(sleeps.delays) == 1
+    status_queries = [
+        r for r in emulator.routes_hit("upload") if r.headers.get("Content-Range", "").startswith("bytes */")
+    ]
+    assert len(status_queries) == 1
+
+
+def test_crashed_process_resumes_from_the_persisted_session(emulator, creds, adapter, make_file, store):
+    media = make_file(CHUNK * 4)
+    emulator.faults.append(Fault.respond("upload", 400, {"error": {"code": 400, "message": "boom"}}, skip=2))
+    with pytest.raises(PlatformError):
+        adapter.publish(request_for(media), creds, UploadSession(), store)
+    saved = store.last
+    assert saved.bytes_confirmed == 2 * CHUNK
+
+    result = adapter.publish(request_for(media), creds, saved, store)
+
+    assert only_video(emulator).sha256 == media.sha256 and result.remote_id
+    starts = emulator.routes_hit("start")
+    assert len(starts) == 1
+
+
+def test_expired_session_starts_a_new_one(emulator, creds, adapter, make_file, store):
+    media = make_file(CHUNK * 2)
+    emulator.faults.append(Fault.respond("upload", 503, skip=1))
+    emulator.faults.append(Fault.respond("upload", 503))
+    session = UploadSession()
+    with pytest.raises(PlatformError):
+        get_adapter(
+            "youtube",
+            settings=emulator.settings(),
+            chunk_size=CHUNK,
+            retry=adapter.retry.__class__(max_attempts=1, sleep=adapter.retry.sleep),
+        ).publish(request_for(media), creds, session, store)
+    emulator.expire_sessions()
+
+    adapter.publish(request_for(media), creds, store.last, store)
+
+    assert only_video(emulator).sha256 == media.sha256
+    assert len(emulator.routes_hit("start")) == 2
+
+
+def test_401_refreshes_the_token_once_and_goes_on(emulator, creds, adapter, make_file):
+    media = make_file(CHUNK)
+    emulator.expire_tokens()
+    renewed = []
+
+    result = adapter.publish(request_for(media), creds, UploadSession(), on_credentials=renewed.append)
+
+    assert result.remote_id and emulator.refresh_count == 1
+    assert renewed[0].access_token != creds.access_token
+    assert renewed[0].refresh_token == creds.refresh_token  # Google sent none back: the old one is kept
+    assert renewed[0].expires_at is not None and renewed[0].expires_at.tzinfo is not None
+
+
+def test_second_401_after_refresh_is_a_permanent_auth_error(emulator, creds, adapter, make_file):
+    media = make_file(CHUNK)
+    unauthorized = {"error": {"code": 401, "message": "Invalid Credentials", "errors": [{"reason": "authError"}]}}
+    emulator.faults.append(Fault.respond("start", 401, unauthorized, times=2))
+
+    with pytest.raises(PlatformError) as caught:
+        adapter.publish(request_for(media), creds, UploadSession())
+
+    assert caught.value.kind == "auth" and caught.value.permanent
+    assert emulator.refresh_count == 1 and not emulator.videos
+
+
+def test_revoked_refresh_token_is_permanent(emulator, creds, adapter, make_file):
+    emulator.revoke()
+    with pytest.raises(PlatformError) as caught:
+        adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession())
+    assert caught.value.kind == "revoked" and caught.value.permanent
+    assert "expired or revoked" in caught.value.message
+
+
+def test_5xx_and_429_back_off_honouring_retry_after(emulator, creds, adapter, make_file, sleeps):
+    media = make_file(CHUNK * 2)
+    emulator.faults.append(Fault.respond("upload", 503, times=2, min_body=1))
+    emulator.faults.append(Fault.respond("start", 429, headers={"Retry-After": "7"}))
+
+    adapter.publish(request_for(media), creds, UploadSession())
+
+    assert only_video(emulator).sha256 == media.sha256
+    assert sleeps.delays == [7.0, 2.0, 4.0]  # Retry-After wins over 1 s; then 2**n backoff
+
+
+def test_quota_exceeded_is_not_retried_and_says_when(emulator, creds, adapter, make_file, sleeps):
+    emulator.insert_quota = 0
+    with pytest.raises(PlatformError) as caught:
+        adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession())
+    error = caught.value
+    assert error.kind == "quota" and not error.permanent and 0 < error.retry_after <= 25 * 3600
+    assert "exceeded your quota" in error.message and sleeps.delays == []
+
+
+def test_channel_upload_limit_maps_to_quota(emulator, creds, adapter, make_file):
+    body = {"error": {"code": 400, "message": "The user has exceeded the number of videos they may upload.",
+                      "errors": [{"reason": "uploadLimitExceeded"}]}}  # fmt: skip
+    emulator.faults.append(Fault.respond("start", 400, body))
+    with pytest.raises(PlatformError) as caught:
+        adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession())
+    assert caught.value.kind == "quota" and "number of videos" in caught.value.message
+
+
+def test_policy_error_is_permanent_with_the_platform_message(emulator, creds, adapter, make_file):
+    body = {"error": {"code": 400, "message": "The request metadata specifies an invalid video title.",
+                      "errors": [{"reason": "invalidTitle"}]}}  # fmt: skip
+    emulator.faults.append(Fault.respond("start", 400, body))
+    with pytest.raises(PlatformError) as caught:
+        adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession())
+    assert caught.value.permanent and caught.value.kind == "policy"
+    assert "invalid video title" in caught.value.message and caught.value.status == 400
+
+
+def test_unknown_outcome_is_reconciled_without_sending_again(emulator, creds, make_file, retry, store):
+    emulator.hang_seconds = 2
+    http = HttpClient(read_timeout=0.5)
+    adapter = get_adapter("youtube", settings=emulator.settings(), http=http, chunk_size=CHUNK, retry=retry)
+    media = make_file(CHUNK * 2)
+    emulator.faults.append(Fault.hang("upload", skip=1))  # the last chunk: taken, never answered
+
+    with pytest.raises(PlatformError) as caught:
+        adapter.publish(request_for(media), creds, UploadSession(), store)
+    assert caught.value.kind == "unknown_outcome" and not caught.value.permanent
+    session = store.last
+    assert session.state == SessionState.UNKNOWN
+    bytes_before = emulator.body_bytes
+
+    found = adapter.status(creds, session)
+    assert found.status == PublishStatus.PUBLISHED and found.remote_id == only_video(emulator).id
+    result = adapter.publish(request_for(media), creds, session, store)  # what a retry task would do
+
+    assert result.remote_id == found.remote_id
+    assert emulator.body_bytes == bytes_before and len(emulator.videos) == 1
+
+
+def test_unaudited_project_flags_the_forced_private_video(creds, make_file, retry):
+    with YouTubeEmulator(unaudited=True) as emulator:
+        access, refresh = emulator.issue_tokens()
+        adapter = get_adapter("youtube", settings=emulator.settings(), chunk_size=CHUNK, retry=retry)
+        result = adapter.publish(request_for(make_file(CHUNK)), Credentials(access, refresh), UploadSession())
+    assert result.privacy_forced and result.status == PublishStatus.PUBLISHED
+    assert result.raw["status"]["privacyStatus"] == "private"
+
+
+def test_scheduled_upload_is_private_until_publish_at(emulator, creds, adapter, make_file):
+    from datetime import UTC, datetime
+
+    when = datetime(2030, 1, 2, 15, 0, tzinfo=UTC)
+    result = adapter.publish(request_for(make_file(CHUNK), scheduled_at=when), creds, UploadSession())
+    status = only_video(emulator).status
+    assert status["privacyStatus"] == "private" and status["publishAt"].startswith("2030-01-02T15:00")
+    assert result.status == PublishStatus.SCHEDULED and not result.privacy_forced
+
+
+def test_fetch_metrics(emulator, creds, adapter, make_file):
+    result = adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession())
+    emulator.videos[result.remote_id].statistics = {"viewCount": "1200", "likeCount": "31", "commentCount": "4"}
+
+    metrics = adapter.fetch_metrics(result.remote_id, creds)
+
+    assert (metrics.views, metrics.likes, metrics.comments, metrics.shares) == (1200, 31, 4, None)
+
+
+def test_chunk_size_must_follow_the_256_kib_rule(emulator):
+    with pytest.raises(ValueError, match="256"):
+        get_adapter("youtube", settings=emulator.settings(), chunk_size=300_000)
+
+
+def test_tokens_never_reach_errors_or_logs(emulator, creds, adapter, make_file, caplog):
+    caplog.set_level(logging.DEBUG)
+    echo = {"error": {"code": 400, "message": f"bad token {creds.access_token} Bearer {creds.refresh_token}",
+                      "errors": [{"reason": "badRequest"}]}}  # fmt: skip
+    emulator.faults.append(Fault.respond("start", 400, echo))
+    emulator.expire_tokens()
+    with pytest.raises(PlatformError) as caught:
+        adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession())
+    text = f"{caught.value} {caught.value.body} {caught.value!r} {creds!r} {caplog.text}"
+    for secret in (creds.access_token, creds.refresh_token, creds.client_secret):
+        assert secret not in text
+    assert "[redacted]" in caught.value.message
