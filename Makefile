@@ -23,7 +23,6 @@ install-dev: $(VENV)/.requirements-dev
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_setup
-	$(BIN)/python manage.py demo_media
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
 
 test: install-dev

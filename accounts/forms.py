@@ -40,13 +40,17 @@ class SocialAccountForm(forms.ModelForm):
             "email",
             "verified",
             "time_zone",
+            "remote_id",
             "hourly_upload_limit",
             "daily_upload_limit",
             "upload_cooldown_minutes",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"remote_id": "Channel, Page or user id"}
         help_texts = {
+            "remote_id": "YouTube channel id, TikTok open_id, Facebook Page id or Instagram user id. "
+            "Filled in by Connect; needed by hand only for manual Facebook and Instagram accounts.",
             "hourly_upload_limit": "Blank: the platform's default.",
             "daily_upload_limit": "Blank: the platform's default.",
             "upload_cooldown_minutes": "Blank: the platform's default.",

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
-from accounts.models import TIME_ZONE_CHOICES, SocialAccount, User
+from accounts.models import TIME_ZONE_CHOICES, ConnectionState, SocialAccount, User
 from accounts.platforms import (
     MAX_COOLDOWN_MINUTES,
     MAX_DAILY_LIMIT,
@@ -37,6 +37,7 @@ class SocialAccountSerializer(serializers.ModelSerializer):
     has_password = serializers.SerializerMethodField()
     has_access_token = serializers.SerializerMethodField()
     has_refresh_token = serializers.SerializerMethodField()
+    connection_state = serializers.ChoiceField(choices=ConnectionState.choices, read_only=True)
 
     class Meta:
         model = SocialAccount
@@ -67,6 +68,10 @@ class SocialAccountSerializer(serializers.ModelSerializer):
             "has_refresh_token",
             "token_expires_at",
             "token_scopes",
+            "remote_id",
+            "connection",
+            "connected_at",
+            "connection_state",
             "created_at",
             "updated_at",
         ]
@@ -103,6 +108,12 @@ class SocialAccountInputSerializer(serializers.Serializer):
     refresh_token = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=8192)
     token_expires_at = serializers.DateTimeField(required=False, allow_null=True)
     token_scopes = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
+    remote_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=128,
+        help_text="The platform's id: YouTube channel id, TikTok open_id, Facebook Page id, Instagram user id.",
+    )
 
     def validate(self, attrs):
         account = self.instance
@@ -164,3 +175,17 @@ class AccountStatsSerializer(serializers.Serializer):
     engagement = serializers.IntegerField()
     by_platform = serializers.DictField(child=PlatformStatsSerializer())
     by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class ConnectionOptionSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    label = serializers.CharField()
+    configured = serializers.BooleanField()
+    missing_settings = serializers.ListField(
+        child=serializers.CharField(), help_text="Environment variables to set before this platform can connect."
+    )
+    connect_url = serializers.URLField(
+        allow_null=True, help_text="Open in a browser (signed in to the dashboard) to start the OAuth flow."
+    )
+    callback_url = serializers.URLField(help_text="The redirect URI to register with the platform.")
+    scopes = serializers.ListField(child=serializers.CharField())

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import re_path
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -108,8 +109,22 @@ class Pagination(PageNumberPagination):
 
 
 class OptionalSlashRouter(SimpleRouter):
-    """Routes answer with or without the trailing slash (`/api/v1/queue/stats` and `.../stats/`)."""
+    """Routes answer with or without the trailing slash (`/api/v1/queue/stats` and `.../stats/`).
 
-    def __init__(self):
-        super().__init__()
-        self.trailing_slash = "/?"
+    Links we generate keep the slash: the slash-less twins are unnamed, so reverse() ignores them.
+    """
+
+    def get_urls(self):
+        urls = super().get_urls()
+        bare = [
+            re_path(str(url.pattern)[: -len("/$")] + "$", url.callback)
+            for url in urls
+            if str(url.pattern).endswith("/$")
+        ]
+        return urls + bare
+
+
+def hide_slashless_twins(endpoints):
+    """drf-spectacular hook: document each route once, in its canonical (slashed) form."""
+    paths = {path for path, *_ in endpoints}
+    return [e for e in endpoints if e[0].endswith("/") or f"{e[0]}/" not in paths]

@@ -6,7 +6,7 @@ Nothing here changes a row; generation itself (which records usage) is `campaign
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, QuerySet
@@ -18,7 +18,7 @@ from production.models import BatchJob, QueueItem, QueueStatus
 from production.rendering import CompositionSpec, InputShare, SpecError, check_policy, explain
 from production.services.campaigns import fill_slots, slot_references, validate_template
 from production.services.queue import TERMINAL_STATUSES
-from production.services.specs import asset_info, load_assets
+from production.services.specs import asset_info
 
 CANDIDATES_SHOWN = 6
 
@@ -104,10 +104,22 @@ def queue_item_command(item: QueueItem) -> tuple[str, str]:
         return "", "No ffmpeg command was recorded for this item."
     try:
         spec = CompositionSpec.from_dict(item.spec)
-        assets = load_assets(ids=spec.asset_ids(), with_path=True)
+        assets = {a.pk: replace(asset_info(a), path=_shown_path(a)) for a in _assets(spec.asset_ids())}
         return explain(spec, f"{item.queue_id}.mp4", assets=assets), "What a worker will run (paths as of now)."
     except (SpecError, ValueError, KeyError) as exc:
         return "", f"The command cannot be built: {exc}"
+
+
+def _assets(ids) -> QuerySet[MediaAsset]:
+    return MediaAsset.objects.filter(pk__in=set(ids))
+
+
+def _shown_path(asset: MediaAsset) -> str:
+    """The local file, or the storage name when storage is remote (a worker copies it first)."""
+    try:
+        return asset.file.path
+    except NotImplementedError:
+        return asset.file.name
 
 
 def batch_progress_many(batches: list[BatchJob]) -> dict[int, dict]:

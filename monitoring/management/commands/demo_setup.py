@@ -20,7 +20,7 @@ class Command(BaseCommand):
         user, password = demo.demo_user(settings.VAR_DIR / "demo-login.txt")
         media = demo.demo_media(user)
         if media:
-            self.stdout.write(f"Generated {len(media)} demo media files into the library.")
+            self.stdout.write(f"Generated {media} demo media files into the library.")
         if demo.demo_campaign(user):
             self.stdout.write("Created and activated the demo campaign; its first videos are queued.")
         self.stdout.write(

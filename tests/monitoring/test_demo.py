@@ -1,0 +1,33 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from accounts.models import User
+from library.models import MediaAsset
+from production.models import Campaign, CampaignStatus, QueueItem
+
+
+def test_demo_setup_creates_a_working_demo_once(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    out = StringIO()
+    call_command("demo_setup", stdout=out)
+    password = (tmp_path / "demo-login.txt").read_text()
+    assert f"password '{password}'" in out.getvalue()
+    user = User.objects.get(username="demo")
+    assert user.check_password(password) and user.is_staff
+    campaign = Campaign.objects.get(owner=user)
+    assert campaign.status == CampaignStatus.ACTIVE
+    assert QueueItem.objects.filter(campaign=campaign).count() == campaign.videos_per_run
+
+    counts = (MediaAsset.objects.count(), QueueItem.objects.count())
+    again = StringIO()
+    call_command("demo_setup", stdout=again)
+    assert f"password '{password}'" in again.getvalue(), "the same login is printed on every start"
+    assert (MediaAsset.objects.count(), QueueItem.objects.count()) == counts
+
+
+def test_demo_can_be_switched_off(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.REELMILL_DEMO = False
+    call_command("demo_setup", stdout=StringIO())
+    assert not User.objects.exists()
