@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("accounts.urls")),
     path("library/", include("library.urls")),
+    path("uploads/", include("distribution.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.platforms import Platform
@@ -27,6 +28,36 @@ def upload_list(*, user, filters: dict | None = None) -> QuerySet[Upload]:
     if filters.get("queue_item"):
         qs = qs.filter(queue_item__queue_id=filters["queue_item"])
     return qs
+
+
+def upload_table(*, user, filters: dict | None = None) -> QuerySet[Upload]:
+    """The Uploads page's rows: each with its video's rendered file, for the thumbnail."""
+    return upload_list(user=user, filters=filters).select_related("queue_item__output_asset")
+
+
+def upload_calendar(*, user, start: datetime, end: datetime) -> QuerySet[Upload]:
+    """Posts whose time falls in [start, end): when scheduled, else when done, else their slot.
+
+    Cancelled uploads never posted and are left out. Each row carries that time as `post_at`.
+    """
+    return (
+        upload_list(user=user)
+        .exclude(status=UploadStatus.CANCELLED)
+        .annotate(post_at=Coalesce("scheduled_at", "completed_at", "slot_at"))
+        .filter(post_at__gte=start, post_at__lt=end)
+        .order_by("post_at", "id")
+    )
+
+
+def item_distribution_list(*, user, queue_item, history: int = 30) -> QuerySet[Distribution]:
+    """One video's posts with their last `history` engagement snapshots (`recent_snapshots`, newest first)."""
+    recent = EngagementSnapshot.objects.order_by("-fetched_at", "-id")[:history]
+    return (
+        distribution_list(user=user)
+        .filter(queue_item=queue_item)
+        .prefetch_related(Prefetch("snapshots", queryset=recent, to_attr="recent_snapshots"))
+        .order_by("platform", "account__username", "id")
+    )
 
 
 def upload_detail(*, user) -> QuerySet[Upload]:
