@@ -173,7 +173,7 @@ def publish(request, queue_id):
             messages.success(request, _published_message(request, item, uploads))
             for refusal in refusals:
                 next_at = f" Next allowed at {_when(refusal.next_at, request)}." if refusal.next_at else ""
-                messages.warning(request, f"Not to {refusal.target}: {refusal.message}{next_at}")
+                messages.warning(request, f"Not published: {refusal.message}{next_at}")
             return _back(request, "production:queue-item", item.queue_id)
     context = {"item": item, "form": form, "refusals": refusals, "ready": item.status == QueueStatus.READY}
     return render(request, "distribution/publish.html", context, status=400 if refusals else 200)
@@ -184,7 +184,12 @@ def publish_next(request):
     try:
         result = workflow.workflow_upload_next(owner=request.user)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        hint = (
+            " Videos go to their campaign's target platforms; publish others from their page."
+            if exc.code == "nothing_ready"
+            else ""
+        )
+        messages.error(request, exc.message + hint)
         return redirect("distribution:uploads")
     if result.uploads:
         messages.success(request, _published_message(request, result.item, result.uploads))

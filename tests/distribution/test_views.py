@@ -388,7 +388,7 @@ def test_limit_refusal_says_when_the_account_is_next_allowed_in_local_time(
 
     html = response.content.decode()
     assert response.status_code == 400 and 'id="refusals"' in html
-    assert "Sandbox (local) @busy</strong>: " in html and "cannot post then" in html
+    assert 'data-target="Sandbox (local) @busy">Sandbox (local) @busy cannot post then: Hourly limit' in html
     # 11:50 UTC + 1 h = 12:50 UTC = 14:50 in Berlin (CEST).
     assert "Next allowed at <time" in html and ">Mon May 6, 14:50</time> (Europe/Berlin)" in html
     assert "Next possible at 2030" not in html
@@ -406,7 +406,7 @@ def test_partial_refusal_publishes_the_rest_and_warns(
 
     html = response.content.decode()
     assert "Publishing video" in html and "@demo" in html
-    assert "Not to Sandbox (local) @busy:" in html and "Next allowed at" in html
+    assert "Not published: Sandbox (local) @busy cannot post then" in html and "Next allowed at" in html
     assert list(Upload.objects.values_list("account__username", flat=True)) == ["demo"]
 
 
@@ -443,10 +443,13 @@ def test_item_page_shows_engagement_with_a_sparkline_and_refreshes_it(
     signed_in, user, ready_item, sandbox, published, clock
 ):
     clock(datetime(2030, 5, 1, 12, 0, tzinfo=UTC))
-    upload = published()
+    item = ready_item(user)
+    url = item_url(item)
+    assert 'id="engagement"' not in signed_in.get(url).content.decode()  # not live anywhere yet
+    upload = published(item)
     distribution = Distribution.objects.get(upload=upload)
-    url = item_url(upload.queue_item)
-    assert "Views, likes, comments, shares and saves appear here" not in signed_in.get(url).content.decode()
+    html = signed_in.get(url).content.decode()
+    assert 'id="engagement"' in html and "after two fetches" in html and "never" in html
 
     clock(datetime(2030, 5, 1, 13, 0, tzinfo=UTC))
     response = signed_in.post(f"/uploads/videos/{upload.queue_item.queue_id}/refresh-metrics/", follow=True)
