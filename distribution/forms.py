@@ -19,12 +19,18 @@ def account_label(account: SocialAccount) -> str:
     return f"{account.get_platform_display()} @{account.username}"
 
 
+def _submitting() -> forms.Select:
+    return forms.Select(attrs={"onchange": "this.form.requestSubmit()"})
+
+
 class UploadFilterForm(forms.Form):
     """The Uploads page's filters; anything invalid is ignored rather than shown as an error."""
 
-    status = forms.ChoiceField(choices=[("", "Any"), *UploadStatus.choices], required=False)
-    platform = forms.ChoiceField(choices=[("", "Any"), *Platform.choices], required=False)
-    account = forms.ModelChoiceField(queryset=SocialAccount.objects.none(), required=False, empty_label="Any")
+    status = forms.ChoiceField(choices=[("", "Any"), *UploadStatus.choices], required=False, widget=_submitting())
+    platform = forms.ChoiceField(choices=[("", "Any"), *Platform.choices], required=False, widget=_submitting())
+    account = forms.ModelChoiceField(
+        queryset=SocialAccount.objects.none(), required=False, empty_label="Any", widget=_submitting()
+    )
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)

@@ -133,7 +133,7 @@ def _own_item(request, queue_id):
     return get_owned_or_404(queue_item_list(user=request.user), queue_id=queue_id)
 
 
-def _publish(request, item, data) -> tuple[list, list[dashboard.Refusal]]:
+def _publish(item, data) -> tuple[list, list[dashboard.Refusal]]:
     """Reserve the video on every chosen target and send what is due; refusals are collected."""
     started = timezone.now()
     targets = [(account_label(a), {"account": a}) for a in data["accounts"]]
@@ -168,7 +168,7 @@ def publish(request, queue_id):
     form = PublishForm(request.POST or None, owner=request.user, time_zone=tz, initial=initial)
     refusals: list[dashboard.Refusal] = []
     if request.method == "POST" and form.is_valid():
-        uploads, refusals = _publish(request, item, form.cleaned_data)
+        uploads, refusals = _publish(item, form.cleaned_data)
         if uploads:
             messages.success(request, _published_message(request, item, uploads))
             for refusal in refusals:
