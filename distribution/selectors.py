@@ -9,7 +9,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.platforms import Platform
-from distribution.models import Distribution, EngagementSnapshot, Upload, UploadAttempt, UploadStatus
+from distribution.models import (
+    OPEN_STATUSES,
+    Distribution,
+    EngagementSnapshot,
+    Upload,
+    UploadAttempt,
+    UploadStatus,
+)
 
 SUMMARY_GROUPS = {
     "video": ("queue_item__queue_id",),
@@ -106,6 +113,23 @@ def upload_stats(*, user) -> dict:
         "total_size_bytes": totals["size"],
         "average_duration_seconds": round(totals["duration"], 2) if totals["duration"] is not None else None,
         "average_upload_seconds": round(sum(seconds) / len(seconds), 2) if seconds else None,
+    }
+
+
+def upload_summary(*, user) -> dict:
+    """The Uploads page's counters, light enough to poll: counts by status, success rate, bytes sent."""
+    qs = Upload.objects.filter(owner=user)
+    by_status = {status.value: 0 for status in UploadStatus} | {
+        row["status"]: row["n"] for row in qs.order_by().values("status").annotate(n=Count("id"))
+    }
+    done = by_status[UploadStatus.SUCCESS] + by_status[UploadStatus.FAILED]
+    sent = qs.filter(status=UploadStatus.SUCCESS).aggregate(size=Sum("file_size", default=0))["size"]
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "open": sum(by_status[status] for status in OPEN_STATUSES),
+        "success_rate": round(by_status[UploadStatus.SUCCESS] / done, 4) if done else None,
+        "total_size_bytes": sent,
     }
 
 

@@ -53,7 +53,7 @@ def _uploads_context(request) -> dict:
     filters = form.filters()
     uploads = selectors.upload_table(user=request.user, filters=filters)
     page = Paginator(uploads, UPLOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    stats = selectors.upload_stats(user=request.user)
+    stats = selectors.upload_summary(user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -62,9 +62,8 @@ def _uploads_context(request) -> dict:
         "filters": filters,
         "query": query.urlencode(),
         "stats": stats,
-        "open_count": sum(stats["by_status"][status] for status in OPEN_STATUSES),
         # Poll while any of the user's uploads can still change, whatever the filters show.
-        "polling": dashboard.any_open(stats["by_status"]),
+        "polling": bool(stats["open"]),
     }
 
 
@@ -134,7 +133,11 @@ def _own_item(request, queue_id):
 
 
 def _publish(item, data) -> tuple[list, list[dashboard.Refusal]]:
-    """Reserve the video on every chosen target and send what is due; refusals are collected."""
+    """Reserve the video on every chosen target, then send what is due; refusals are collected.
+
+    All reservations come first: a video counts as uploaded once its uploads so far succeeded,
+    and a fast publish (the sandbox, eager tasks) must not close it to the targets still to come.
+    """
     started = timezone.now()
     targets = [(account_label(a), {"account": a}) for a in data["accounts"]]
     targets += [(f"the best {Platform(p).label} account", {"platform": p}) for p in data["platforms"]]
@@ -146,9 +149,10 @@ def _publish(item, data) -> tuple[list, list[dashboard.Refusal]]:
             )
         except ApplicationError as exc:
             refusals.append(dashboard.refusal_of(label, exc))
-            continue
+        else:
+            uploads.append(upload)
+    for upload in uploads:
         publishing.schedule_publish(upload, now=started)
-        uploads.append(upload)
     return uploads, refusals
 
 

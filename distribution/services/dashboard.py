@@ -19,7 +19,7 @@ from accounts.models import AccountStatus, SocialAccount
 from accounts.selectors import social_account_list
 from common.errors import ApplicationError
 from distribution import selectors
-from distribution.models import OPEN_STATUSES, Distribution, Upload
+from distribution.models import Distribution, Upload
 
 COUNTS = ("views", "likes", "comments", "shares", "saves")
 # The reservation service ends a refusal with the time in UTC; the pages show it in local time instead.
@@ -31,11 +31,6 @@ def user_time_zone(user) -> ZoneInfo:
         return ZoneInfo(user.time_zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-def any_open(by_status: dict[str, int]) -> bool:
-    """Whether any upload can still change by itself (the pages poll while this holds)."""
-    return any(by_status.get(status, 0) for status in OPEN_STATUSES)
 
 
 # Limit refusals -----------------------------------------------------------------------------

@@ -332,6 +332,21 @@ def test_publish_to_an_account_runs_the_upload_and_returns_to_the_video(signed_i
     assert item.status == QueueStatus.UPLOADED
 
 
+def test_publish_to_several_accounts_posts_to_each(signed_in, user, ready_item, sandbox, account_factory, eager):
+    second = account_factory(owner=user, platform="sandbox", username="second")
+    item = ready_item(user)
+
+    response = eager(
+        lambda: signed_in.post(publish_url(item), {"accounts": [sandbox.pk, second.pk], "privacy": "public"})
+    )
+
+    assert response.status_code == 302
+    uploads = Upload.objects.order_by("account__username")
+    assert [(u.account.username, u.status) for u in uploads] == [("demo", "success"), ("second", "success")]
+    item.refresh_from_db()
+    assert item.status == QueueStatus.UPLOADED
+
+
 def test_publish_to_the_best_account_at_a_local_time(signed_in, user, ready_item, sandbox, clock):
     clock(datetime(2030, 5, 6, 12, 0, tzinfo=UTC))
     user.time_zone = "America/New_York"
