@@ -21,6 +21,7 @@ from distribution.models import (
 )
 from distribution.services import metrics, publishing, reservation
 from production.models import Campaign, QueueStatus
+from tests.library.conftest import celery_eager  # noqa: F401 - tasks inline, set on the Celery app
 
 
 @pytest.fixture
@@ -35,9 +36,9 @@ def sandbox(user, account_factory):
 
 
 @pytest.fixture
-def eager(settings, django_capture_on_commit_callbacks):
+def eager(request, django_capture_on_commit_callbacks):
     """Publish tasks run in the request, as soon as the view's transaction commits."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    request.getfixturevalue("celery_eager")
 
     def run(call):
         with django_capture_on_commit_callbacks(execute=True):

@@ -25,6 +25,7 @@ from production.services.queue import NewItem, queue_items_add
 from production.services.render import process_next
 from tests.e2e.test_production_journey import sign_in
 from tests.factories import UserFactory
+from tests.library.conftest import celery_eager  # noqa: F401 - requested once the videos are rendered
 from tests.production.conftest import _clip, stacked_spec
 
 TIME_ZONE = "Europe/Berlin"
@@ -58,13 +59,14 @@ def render_videos(user, clips, count: int):
     return items
 
 
-def test_publish_to_sandbox_and_follow_the_post(page, screenshot, settings, clips):
+def test_publish_to_sandbox_and_follow_the_post(page, screenshot, clips, request):
     user = UserFactory(username="nadia", time_zone=TIME_ZONE)
     social_account_create(owner=user, platform="sandbox", username="demo_channel")
     social_account_create(owner=user, platform="sandbox", username="backup_channel")
     first, second = render_videos(user, clips, 2)
     # The view sends the publish task on commit; with eager Celery it runs inside that request.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # (Set on the Celery app: an earlier test's override there would hide a settings change.)
+    request.getfixturevalue("celery_eager")
     sign_in(page, user)
 
     # Publish the first video from its page to one sandbox account.
