@@ -43,18 +43,28 @@ class SocialAccountForm(forms.ModelForm):
             "hourly_upload_limit",
             "daily_upload_limit",
             "upload_cooldown_minutes",
+            "posting_window_start",
+            "posting_window_end",
+            "jitter_minutes",
+            "platform_user_id",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "posting_window_start": forms.TimeInput(attrs={"type": "time"}),
+            "posting_window_end": forms.TimeInput(attrs={"type": "time"}),
+        }
         help_texts = {
             "hourly_upload_limit": "Blank: the platform's default.",
             "daily_upload_limit": "Blank: the platform's default.",
             "upload_cooldown_minutes": "Blank: the platform's default.",
+            "posting_window_start": "Local time; blank start and end: post at any time.",
+            "jitter_minutes": "Up to this many random extra minutes between posts.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("hourly_upload_limit", "daily_upload_limit", "upload_cooldown_minutes"):
+        for name in ("hourly_upload_limit", "daily_upload_limit", "upload_cooldown_minutes", "jitter_minutes"):
             self.fields[name].required = False
         if self.instance.pk:
             self.fields["platform"].disabled = True
@@ -65,6 +75,8 @@ class SocialAccountForm(forms.ModelForm):
         hourly, daily = cleaned.get("hourly_upload_limit"), cleaned.get("daily_upload_limit")
         if hourly and daily and hourly > daily:
             self.add_error("hourly_upload_limit", "Cannot be more than the daily limit.")
+        if (cleaned.get("posting_window_start") is None) != (cleaned.get("posting_window_end") is None):
+            self.add_error("posting_window_end", "Give both ends of the posting window, or neither.")
         return cleaned
 
     def _post_clean(self):
@@ -73,7 +85,9 @@ class SocialAccountForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         # A blank limit means "the platform's default" (create) or "unchanged" (edit).
-        return {k: v for k, v in self.cleaned_data.items() if k != "platform" and v is not None}
+        # A blank posting window means "any time", so it is passed on to clear a stored one.
+        keep_blank = {"posting_window_start", "posting_window_end"}
+        return {k: v for k, v in self.cleaned_data.items() if k != "platform" and (v is not None or k in keep_blank)}
 
 
 def platform_defaults_table() -> list[dict]:

@@ -14,6 +14,7 @@ from accounts.platforms import (
     MAX_COOLDOWN_MINUTES,
     MAX_DAILY_LIMIT,
     MAX_HOURLY_LIMIT,
+    MAX_JITTER_MINUTES,
     Platform,
 )
 from common.models import TimeStampedModel
@@ -75,6 +76,24 @@ class SocialAccount(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DAILY_LIMIT)]
     )
 
+    # Posting windows in the account's local time (both blank: any time; may wrap midnight),
+    # and a random extra delay of up to `jitter_minutes` between posts to look natural.
+    posting_window_start = models.TimeField(null=True, blank=True)
+    posting_window_end = models.TimeField(null=True, blank=True)
+    jitter_minutes = models.PositiveIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(MAX_JITTER_MINUTES)]
+    )
+    # The platform's id for what posts: Page id (Facebook), IG user id, channel id, TikTok open_id.
+    platform_user_id = models.CharField(
+        "remote account id",
+        max_length=100,
+        blank=True,
+        help_text="Facebook Page id, Instagram user id, YouTube channel id or TikTok open_id",
+    )
+    # A platform's own cap when it tells us live (Instagram's content_publishing_limit per 24 h).
+    publishing_limit = models.PositiveIntegerField(null=True, blank=True)
+    publishing_limit_checked_at = models.DateTimeField(null=True, blank=True)
+
     last_used_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=1000, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
@@ -102,11 +121,25 @@ class SocialAccount(TimeStampedModel):
                 condition=models.Q(hourly_upload_limit__gte=1, daily_upload_limit__gte=1),
                 name="upload_limits_positive",
             ),
+            models.CheckConstraint(
+                condition=models.Q(posting_window_start__isnull=True, posting_window_end__isnull=True)
+                | models.Q(posting_window_start__isnull=False, posting_window_end__isnull=False),
+                name="posting_window_both_or_neither",
+                violation_error_message="Give both ends of the posting window, or neither.",
+            ),
         ]
         indexes = [models.Index(fields=["owner", "platform", "status"])]
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} @{self.username}"
+
+    def clean(self) -> None:
+        super().clean()
+        start, end = self.posting_window_start, self.posting_window_end
+        if (start is None) != (end is None):
+            raise ValidationError({"posting_window_end": "Give both ends of the posting window, or neither."})
+        if start is not None and start == end:
+            raise ValidationError({"posting_window_end": "The posting window cannot start and end at the same time."})
 
     @property
     def has_credentials(self) -> bool:

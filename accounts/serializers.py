@@ -10,6 +10,7 @@ from accounts.platforms import (
     MAX_COOLDOWN_MINUTES,
     MAX_DAILY_LIMIT,
     MAX_HOURLY_LIMIT,
+    MAX_JITTER_MINUTES,
     Platform,
 )
 
@@ -57,6 +58,11 @@ class SocialAccountSerializer(serializers.ModelSerializer):
             "upload_cooldown_minutes",
             "hourly_upload_limit",
             "daily_upload_limit",
+            "posting_window_start",
+            "posting_window_end",
+            "jitter_minutes",
+            "platform_user_id",
+            "publishing_limit",
             "last_used_at",
             "last_error",
             "last_error_at",
@@ -97,6 +103,10 @@ class SocialAccountInputSerializer(serializers.Serializer):
     upload_cooldown_minutes = serializers.IntegerField(min_value=0, max_value=MAX_COOLDOWN_MINUTES, required=False)
     hourly_upload_limit = serializers.IntegerField(min_value=1, max_value=MAX_HOURLY_LIMIT, required=False)
     daily_upload_limit = serializers.IntegerField(min_value=1, max_value=MAX_DAILY_LIMIT, required=False)
+    posting_window_start = serializers.TimeField(required=False, allow_null=True)
+    posting_window_end = serializers.TimeField(required=False, allow_null=True)
+    jitter_minutes = serializers.IntegerField(min_value=0, max_value=MAX_JITTER_MINUTES, required=False)
+    platform_user_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     password = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=4096)
     access_token = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=8192)
@@ -110,6 +120,14 @@ class SocialAccountInputSerializer(serializers.Serializer):
         daily = attrs.get("daily_upload_limit", getattr(account, "daily_upload_limit", None))
         if hourly and daily and hourly > daily:
             raise serializers.ValidationError({"hourly_upload_limit": ["Cannot be more than the daily limit."]})
+        start = attrs.get("posting_window_start", getattr(account, "posting_window_start", None))
+        end = attrs.get("posting_window_end", getattr(account, "posting_window_end", None))
+        if (start is None) != (end is None):
+            raise serializers.ValidationError(
+                {"posting_window_end": ["Give both ends of the posting window, or neither."]}
+            )
+        if start is not None and start == end:
+            raise serializers.ValidationError({"posting_window_end": ["The window cannot start and end at once."]})
         return attrs
 
 

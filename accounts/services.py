@@ -28,6 +28,10 @@ EDITABLE_FIELDS = (
     "notes",
     "token_expires_at",
     "token_scopes",
+    "posting_window_start",
+    "posting_window_end",
+    "jitter_minutes",
+    "platform_user_id",
 )
 
 
@@ -144,12 +148,43 @@ def social_account_record_post(
     post = AccountPost(account=locked, posted_at=at, reference=reference)
     post.full_clean()
     post.save()
+    _count_success(locked, at)
+    account.refresh_from_db()
+    return post
+
+
+def _count_success(locked: SocialAccount, at: datetime) -> None:
     locked.posts_count += 1
     locked.last_used_at = max(filter(None, [locked.last_used_at, at]))
     locked.consecutive_errors = 0
     locked.save(update_fields=["posts_count", "last_used_at", "consecutive_errors", "updated_at"])
+
+
+@transaction.atomic
+def social_account_record_success(*, account: SocialAccount, at: datetime | None = None) -> SocialAccount:
+    """A post whose AccountPost was reserved beforehand went out: count it, clear the error streak."""
+    locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+    _count_success(locked, at or timezone.now())
     account.refresh_from_db()
-    return post
+    return account
+
+
+@transaction.atomic
+def social_account_mark_expired(*, account: SocialAccount, reason: str) -> SocialAccount:
+    """The platform no longer accepts the account's tokens: it waits for a reconnect."""
+    locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+    _set_status(locked, AccountStatus.EXPIRED, redact(reason, locked))
+    account.refresh_from_db()
+    return account
+
+
+@transaction.atomic
+def social_account_set_publishing_limit(*, account: SocialAccount, limit: int, at: datetime | None = None) -> None:
+    """Store the platform's own posting cap as it reported it live (Instagram)."""
+    SocialAccount.objects.filter(pk=account.pk).update(
+        publishing_limit=limit, publishing_limit_checked_at=at or timezone.now()
+    )
+    account.publishing_limit, account.publishing_limit_checked_at = limit, at or timezone.now()
 
 
 def redact(message: str, account: SocialAccount) -> str:

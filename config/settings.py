@@ -258,6 +258,9 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "production.models.CampaignStatus",
         "BatchStatusEnum": "production.models.BatchStatus",
         "MediaStatusEnum": "library.models.MediaStatus",
+        "UploadStatusEnum": "distribution.models.UploadStatus",
+        "UploadPrivacyEnum": "distribution.models.Privacy",
+        "DistributionStatusEnum": "distribution.models.DistributionStatus",
     },
 }
 
@@ -282,6 +285,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Housekeeping every deployment needs; user-defined jobs are rows in the admin/API.
 CELERY_BEAT_SCHEDULE = {
     "reap-and-kick-render-queue": {"task": "production.reap_and_kick", "schedule": 30.0},
+    "dispatch-due-uploads": {"task": "distribution.dispatch_due_uploads", "schedule": 30.0},
+    "refresh-engagement-metrics": {"task": "distribution.refresh_metrics", "schedule": 300.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -315,6 +320,45 @@ RENDER_MIN_ORIGINAL_SHARE = env.dict(
 )
 QUEUE_BATCH_MAX_ITEMS = env.int("QUEUE_BATCH_MAX_ITEMS", default=10_000)
 RENDER_SCRATCH_DIR = env.str("RENDER_SCRATCH_DIR", default=str(VAR_DIR / "render-tmp"))
+
+# Distribution: platform adapters (base URLs point at the real platforms; tests and local
+# trials point them at the loopback emulators of distribution/emulators).
+YOUTUBE_API_BASE_URL = env.str("YOUTUBE_API_BASE_URL", default="https://www.googleapis.com/youtube/v3")
+YOUTUBE_UPLOAD_BASE_URL = env.str("YOUTUBE_UPLOAD_BASE_URL", default="https://www.googleapis.com/upload/youtube/v3")
+YOUTUBE_TOKEN_URL = env.str("YOUTUBE_TOKEN_URL", default="https://oauth2.googleapis.com/token")
+TIKTOK_API_BASE_URL = env.str("TIKTOK_API_BASE_URL", default="https://open.tiktokapis.com")
+FACEBOOK_GRAPH_BASE_URL = env.str("FACEBOOK_GRAPH_BASE_URL", default="https://graph.facebook.com/v24.0")
+FACEBOOK_RUPLOAD_BASE_URL = env.str(
+    "FACEBOOK_RUPLOAD_BASE_URL", default="https://rupload.facebook.com/video-upload/v24.0"
+)
+INSTAGRAM_GRAPH_BASE_URL = env.str("INSTAGRAM_GRAPH_BASE_URL", default="https://graph.facebook.com/v24.0")
+# Instagram fetches each video from a public URL: an address that serves MEDIA_ROOT (unset: not configured).
+PUBLIC_MEDIA_BASE_URL = env.str("PUBLIC_MEDIA_BASE_URL", default="")
+PLATFORM_HTTP_CONNECT_TIMEOUT = env.float("PLATFORM_HTTP_CONNECT_TIMEOUT", default=10.0)
+PLATFORM_HTTP_READ_TIMEOUT = env.float("PLATFORM_HTTP_READ_TIMEOUT", default=120.0)
+# Per-platform adapter options (chunk sizes, poll intervals), e.g. {"youtube": {"chunk_size": 8388608}}.
+UPLOAD_ADAPTER_OPTIONS = env.json("UPLOAD_ADAPTER_OPTIONS", default={})
+# Platform caps beyond each account's own limits.
+YOUTUBE_DAILY_UPLOAD_BUCKET = env.int("YOUTUBE_DAILY_UPLOAD_BUCKET", default=100)  # videos.insert per project/day
+FACEBOOK_REELS_PER_DAY = env.int("FACEBOOK_REELS_PER_DAY", default=30)  # per Page, rolling 24 h
+TIKTOK_MAX_PENDING_DRAFTS = env.int("TIKTOK_MAX_PENDING_DRAFTS", default=5)
+TIKTOK_DRAFT_HOURS = env.int("TIKTOK_DRAFT_HOURS", default=24)  # how long an inbox draft counts as pending
+# Retries: a few short ones inside the worker, then Celery countdowns with exponential backoff.
+UPLOAD_MAX_RETRIES = env.int("UPLOAD_MAX_RETRIES", default=5)
+UPLOAD_BACKOFF_BASE_SECONDS = env.float("UPLOAD_BACKOFF_BASE_SECONDS", default=30.0)
+UPLOAD_BACKOFF_MAX_SECONDS = env.float("UPLOAD_BACKOFF_MAX_SECONDS", default=3600.0)
+UPLOAD_INLINE_ATTEMPTS = env.int("UPLOAD_INLINE_ATTEMPTS", default=3)
+UPLOAD_INLINE_BACKOFF_SECONDS = env.float("UPLOAD_INLINE_BACKOFF_SECONDS", default=1.0)
+UPLOAD_INLINE_MAX_WAIT_SECONDS = env.float("UPLOAD_INLINE_MAX_WAIT_SECONDS", default=30.0)
+UPLOAD_RECONCILE_DELAY_SECONDS = env.int("UPLOAD_RECONCILE_DELAY_SECONDS", default=60)
+UPLOAD_STALE_SECONDS = env.int("UPLOAD_STALE_SECONDS", default=1800)  # `uploading` this long without progress
+UPLOAD_DISPATCH_LIMIT = env.int("UPLOAD_DISPATCH_LIMIT", default=100)
+UPLOAD_SOFT_TIME_LIMIT = env.int("UPLOAD_SOFT_TIME_LIMIT", default=3600)
+UPLOAD_TIME_LIMIT = env.int("UPLOAD_TIME_LIMIT", default=UPLOAD_SOFT_TIME_LIMIT + 120)
+# Engagement metrics
+METRICS_INTERVAL_MINUTES = env.int("METRICS_INTERVAL_MINUTES", default=60)
+METRICS_TRACK_DAYS = env.int("METRICS_TRACK_DAYS", default=30)
+METRICS_BATCH_LIMIT = env.int("METRICS_BATCH_LIMIT", default=100)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

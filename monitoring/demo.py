@@ -12,13 +12,16 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts import services as account_services
-from accounts.models import User
+from accounts.models import SocialAccount, User
+from accounts.platforms import Platform
 from library.demo import demo_media_create
 from production.models import Campaign
 from production.services import campaigns
 
 DEMO_USERNAME = "demo"
 DEMO_CAMPAIGN = "Demo: trending + product"
+# Sandbox accounts "publish" into local storage: the demo posts end to end with no connection.
+DEMO_SANDBOX_ACCOUNTS = ("demo.sandbox.one", "demo.sandbox.two")
 
 DEMO_TEMPLATE = {
     "inputs": [{"asset": "@hot", "mute": True}, {"asset": "@product", "mute": True, "loop": True}],
@@ -55,6 +58,15 @@ def demo_user(login_file: Path) -> tuple[User, str]:
         login_file.write_text(password)
         login_file.chmod(0o600)
     return user, login_file.read_text().strip()
+
+
+def demo_sandbox_accounts(user: User) -> int:
+    created = 0
+    for username in DEMO_SANDBOX_ACCOUNTS:
+        if not SocialAccount.objects.filter(owner=user, platform=Platform.SANDBOX, username=username).exists():
+            account_services.social_account_create(owner=user, platform=Platform.SANDBOX, username=username)
+            created += 1
+    return created
 
 
 def demo_media(user: User) -> int:

@@ -35,11 +35,13 @@ from distribution.platforms.base import (
 from distribution.platforms.facebook import FacebookAdapter
 from distribution.platforms.http import HttpClient
 from distribution.platforms.instagram import InstagramAdapter
+from distribution.platforms.sandbox import SandboxAdapter
 from distribution.platforms.tiktok import TikTokAdapter
 from distribution.platforms.youtube import YouTubeAdapter
 
 ADAPTERS: dict[str, type[PlatformAdapter]] = {
-    adapter.name: adapter for adapter in (YouTubeAdapter, TikTokAdapter, FacebookAdapter, InstagramAdapter)
+    adapter.name: adapter
+    for adapter in (YouTubeAdapter, TikTokAdapter, FacebookAdapter, InstagramAdapter, SandboxAdapter)
 }
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "PublishResult",
     "PublishStatus",
     "RetryPolicy",
+    "SandboxAdapter",
     "SessionState",
     "TikTokAdapter",
     "UploadSession",

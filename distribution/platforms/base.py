@@ -335,6 +335,12 @@ class PlatformAdapter:
         persist(session)
         return result
 
+    def reconcile(self, creds: Credentials, session: UploadSession, persist: Persist = _ignore) -> PublishResult | None:
+        """Settle an unknown outcome without sending anything: the result when the post exists,
+        None when the session says what to do next (resume, finish, or start over); raises a
+        permanent PlatformError when the platform reports the upload failed."""
+        return self._reconcile(creds, session, persist)
+
     def _reconcile(self, creds: Credentials, session: UploadSession, persist: Persist) -> PublishResult | None:
         """Settle an unknown outcome from what the platform says, without sending anything."""
         found = self.status(creds, session)

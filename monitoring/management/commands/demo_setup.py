@@ -18,6 +18,8 @@ class Command(BaseCommand):
             self.stdout.write("REELMILL_DEMO=false: no demo data.")
             return
         user, password = demo.demo_user(settings.VAR_DIR / "demo-login.txt")
+        if demo.demo_sandbox_accounts(user):
+            self.stdout.write("Created two sandbox accounts (they publish into local storage).")
         media = demo.demo_media(user)
         if media:
             self.stdout.write(f"Generated {media} demo media files into the library.")
