@@ -26,7 +26,7 @@ def _fast(settings):
 
 
 @pytest.fixture
-def active_campaign(assets_for):
+def active_campaign(assets_for):  # noqa: F811 - the fixture imported above
     """active_campaign(owner, **fields): an active campaign whose slots the owner's library fills."""
 
     stocked = set()

@@ -6,9 +6,8 @@ import pytest
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from common.errors import ApplicationError
-from monitoring.models import AutomationJob, JobRun, RunStatus
+from monitoring.models import AutomationJob
 from monitoring.services import jobs
-from monitoring.services.runs import job_run_execute
 
 
 def test_create_makes_an_enabled_periodic_task_in_the_owner_time_zone(user, make_job):
