@@ -55,3 +55,13 @@ def make_job():
         return jobs.automation_job_create(owner=owner, job_type=job_type, cron=cron, **fields)
 
     return make
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in this process when sent (the tests that want a run now, without a worker)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
