@@ -11,7 +11,7 @@ from monitoring import demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo login, media and campaign once; print the sign-in details."
+    help = "Create the demo login, sandbox accounts, media, campaign and automation once; print the sign-in."
 
     def handle(self, *args, **options):
         if not settings.REELMILL_DEMO:
@@ -25,6 +25,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Generated {media} demo media files into the library.")
         if demo.demo_campaign(user):
             self.stdout.write("Created and activated the demo campaign; its first videos are queued.")
+        if demo.demo_automation(user):
+            self.stdout.write("Turned on automation: videos every 10 minutes, uploads to the sandbox every 5.")
         self.stdout.write(
             self.style.SUCCESS(
                 "\n  ReelMill is starting at http://127.0.0.1:8000/\n"
