@@ -67,11 +67,11 @@ def _axes(plot: Plot, unit: str) -> list[str]:
     for fraction in (0, 0.5, 1):
         value = plot.top * fraction
         y = plot.y(value)
-        label = f"{value:,.0f}{unit}"
+        label = f"{value:,.0f}{unit}" if float(value).is_integer() else f"{value:,.1f}{unit}"
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end" class="tick">{label}</text>')
     for index, day in enumerate(plot.days):
-        if index % 2 == len(plot.days) % 2 or index == len(plot.days) - 1:
+        if (len(plot.days) - 1 - index) % 2 == 0:  # every other day, ending on today
             x = plot.x(index) + plot.slot() / 2
             parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 6}" text-anchor="middle" class="tick">{day:%d %b}</text>')
     return parts
@@ -140,4 +140,4 @@ def line(
     description = "; ".join(
         f"{day:%d %b}: {'-' if v is None else f'{v:,.1f}{unit}'}" for day, v in zip(days, values, strict=True)
     )
-    return _figure(title, parts, description, "", not present)
+    return _figure(title, parts, description, "", not any(present))
