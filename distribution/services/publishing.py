@@ -136,6 +136,10 @@ def upload_publish(*, upload_id: int, now: datetime | None = None) -> Upload | N
     except OSError as error:  # the rendered file went missing
         failure = PlatformError(f"The video file cannot be read: {error}", permanent=True, kind="invalid_media")
         return _failed(upload, failure, http, count_error=False)
+    except Exception as error:  # a bug must not leave the upload `uploading`: retry, then fail
+        logger.exception("Publishing upload %s crashed", upload.upload_id)
+        failure = PlatformError(f"Internal error: {error!r}", permanent=False, kind=ErrorKind.TRANSIENT)
+        return _handle_error(upload, failure, http)
     if not http.recorded:
         http.note(f"{upload.platform}: published {upload.video_path}", outcome=AttemptOutcome.NOTE, body=result.url)
     return _succeeded(upload, result)
