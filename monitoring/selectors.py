@@ -163,17 +163,15 @@ def _days(now: datetime, time_zone: str) -> list:
     return [today - timedelta(days=offset) for offset in range(CHART_DAYS - 1, -1, -1)]
 
 
-def _per_day(qs: QuerySet, field: str, since: datetime, tz, group: str | None, value=None) -> dict:
-    """{(day, group value): aggregate} for rows with `field` since `since`, days in the user's zone."""
-    keys = ["day", group] if group else ["day"]
-    rows = (
+def _per_day(qs: QuerySet, field: str, since: datetime, tz, groups: tuple[str, ...] = (), **values) -> list[dict]:
+    """Rows of {"day", *groups, *values} for rows with `field` since `since`, days in the user's zone."""
+    return list(
         qs.filter(**{f"{field}__gte": since})
         .annotate(day=TruncDate(field, tzinfo=tz))
         .order_by()
-        .values(*keys)
-        .annotate(n=value if value is not None else Count("id"))
+        .values("day", *groups)
+        .annotate(**values)
     )
-    return {(row["day"], row[group] if group else None): row["n"] or 0 for row in rows}
 
 
 def overview(*, user, now: datetime | None = None) -> dict:
@@ -183,34 +181,51 @@ def overview(*, user, now: datetime | None = None) -> dict:
     days = _days(now, user.time_zone)
     since = datetime.combine(days[0], datetime.min.time(), tzinfo=tz)
     items = QueueItem.objects.filter(owner=user)
-    uploads = Upload.objects.filter(owner=user)
-    created = _per_day(items, "created_at", since, tz, "status")
-    finished = _per_day(
-        uploads.filter(status__in=[UploadStatus.SUCCESS, UploadStatus.FAILED]), "completed_at", since, tz, "status"
-    )
-    by_platform = _per_day(uploads.filter(status=UploadStatus.SUCCESS), "completed_at", since, tz, "platform")
-    views = _per_day(Distribution.objects.filter(owner=user), "published_at", since, tz, None, Sum("views"))
-    rendered = _per_day(items.filter(render_seconds__isnull=False), "completed_at", since, tz, None)
-    render_failed = _per_day(
-        items.filter(status=QueueStatus.FAILED, render_seconds__isnull=True), "completed_at", since, tz, None
-    )
+    created = {
+        (row["day"], row["status"]): row["n"]
+        for row in _per_day(items, "created_at", since, tz, ("status",), n=Count("id"))
+    }
+    renders = {
+        row["day"]: row
+        for row in _per_day(
+            items,
+            "completed_at",
+            since,
+            tz,
+            rendered=Count("id", filter=Q(render_seconds__isnull=False)),
+            failed=Count("id", filter=Q(status=QueueStatus.FAILED, render_seconds__isnull=True)),
+        )
+    }
+    finished = Upload.objects.filter(owner=user, status__in=[UploadStatus.SUCCESS, UploadStatus.FAILED])
+    uploads: dict[tuple, int] = {}
+    for row in _per_day(finished, "completed_at", since, tz, ("platform", "status"), n=Count("id")):
+        uploads[row["day"], row["platform"], row["status"]] = row["n"]
+    views = {
+        row["day"]: row["n"] or 0
+        for row in _per_day(Distribution.objects.filter(owner=user), "published_at", since, tz, n=Sum("views"))
+    }
     today = days[-1]
     statuses = [s for s in QueueStatus.values if any((d, s) in created for d in days)]
-    platforms = sorted({platform for (_, platform) in by_platform})
+    platforms = sorted({platform for (_, platform, status) in uploads if status == UploadStatus.SUCCESS})
+
+    def uploaded(day, status, platform=None) -> int:
+        return sum(n for (d, p, s), n in uploads.items() if d == day and s == status and platform in (None, p))
+
     success_rate = []
     for day in days:
-        good, bad = finished.get((day, UploadStatus.SUCCESS), 0), finished.get((day, UploadStatus.FAILED), 0)
+        good, bad = uploaded(day, UploadStatus.SUCCESS), uploaded(day, UploadStatus.FAILED)
         success_rate.append(round(100 * good / (good + bad), 1) if good + bad else None)
+    render_today = renders.get(today, {"rendered": 0, "failed": 0})
     return {
         "today": {
             "generated": sum(created.get((today, s), 0) for s in QueueStatus.values),
-            "rendered": rendered.get((today, None), 0),
-            "published": finished.get((today, UploadStatus.SUCCESS), 0),
-            "failed": render_failed.get((today, None), 0) + finished.get((today, UploadStatus.FAILED), 0),
+            "rendered": render_today["rendered"],
+            "published": uploaded(today, UploadStatus.SUCCESS),
+            "failed": render_today["failed"] + uploaded(today, UploadStatus.FAILED),
         },
         "days": days,
         "videos_by_status": {s: [created.get((d, s), 0) for d in days] for s in statuses},
-        "uploads_by_platform": {p: [by_platform.get((d, p), 0) for d in days] for p in platforms},
+        "uploads_by_platform": {p: [uploaded(d, UploadStatus.SUCCESS, p) for d in days] for p in platforms},
         "success_rate": success_rate,
-        "views": [views.get((d, None), 0) for d in days],
+        "views": [views.get(d, 0) for d in days],
     }
