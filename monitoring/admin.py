@@ -49,14 +49,19 @@ class AutomationJobAdmin(admin.ModelAdmin):
     )  # fmt: skip
     actions = ["enable_jobs", "disable_jobs", "run_jobs_now"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The owner and the type are fixed once a job exists (its runs and schedule belong to them).
+        return (*self.readonly_fields, "owner", "job_type") if obj else self.readonly_fields
+
     @admin.display(description="Schedule")
     def cron_words(self, job: AutomationJob) -> str:
         return f"{cron.describe(job.cron)} ({job.cron}, {job.time_zone})"
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "owner"}
+        fields = [name for name in AutomationJobForm.Meta.fields if name in form.cleaned_data and name != "owner"]
+        data = {name: form.cleaned_data[name] for name in fields}
         if change:
-            data.pop("job_type")  # the type is fixed once created
+            data.pop("job_type", None)
             saved = jobs.automation_job_update(job=AutomationJob.objects.get(pk=obj.pk), **data)
         else:
             saved = jobs.automation_job_create(owner=form.cleaned_data["owner"], **data)

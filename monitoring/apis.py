@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from common.errors import ApplicationError
 from monitoring import selectors
-from monitoring.models import Alert, AlertKind, AutomationJob, JobRun, JobType, RunStatus, Severity
+from monitoring.models import Alert, AlertKind, AutomationJob, JobRun, JobType, RunStatus, Severity, StatsSnapshot
 from monitoring.serializers import (
     AlertSerializer,
     InitializeAutomationSerializer,
@@ -262,7 +262,7 @@ class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return selectors.StatsSnapshot.objects.none()
+            return StatsSnapshot.objects.none()
         query = SnapshotQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         qs = selectors.snapshot_list(user=self.request.user, system=query.validated_data["system"])
