@@ -39,7 +39,9 @@ def check_broker() -> CheckResult:
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL from settings: what this deployment is configured with (the app's conf prefers
+        # the CELERY_BROKER_URL environment variable over everything).
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=settings.READYZ_BROKER_TIMEOUT, interval_start=0)
     except Exception as exc:  # kombu raises many types; all mean "not reachable"
         return CheckResult("broker", False, f"unreachable: {exc.__class__.__name__}")

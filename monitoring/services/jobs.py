@@ -264,7 +264,7 @@ class StopResult:
 def automation_jobs_stop_all(*, owner) -> StopResult:
     """Disable every job of the user and stop what is running: the runners see the cancel flag
     between steps and finish as `cancelled`; their Celery tasks are revoked."""
-    jobs = list(AutomationJob.objects.select_for_update().filter(owner=owner).select_related("periodic_task"))
+    jobs = list(AutomationJob.objects.select_for_update().filter(owner=owner).order_by("pk"))
     disabled = 0
     for job in jobs:
         if job.enabled:

@@ -58,6 +58,11 @@ def test_initialize_automation_run_now_and_watch_the_overview(page, screenshot, 
     expect(page.locator("#next-runs")).to_contain_text("Generate videos")
     screenshot("overview-after-run")
 
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Monitoring").click()
+    expect(page.locator("li[data-check='database'] .badge")).to_have_text("OK")
+    expect(page.locator("#snapshots")).to_be_visible()
+    screenshot("monitoring")
+
     assert AutomationJob.objects.filter(owner=user).count() == 3
     run = JobRun.objects.get(job__name="Generate videos")
     assert run.status == RunStatus.SUCCESS and run.counts["generated"] == 2

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.celery import app
 from monitoring.models import Alert, AlertKind, WorkerHeartbeat
 from monitoring.tasks import record_heartbeat
 
@@ -42,9 +41,9 @@ def test_low_disk_fails(client, alive, settings):
     assert Alert.objects.get(kind=AlertKind.DISK_LOW).severity == "critical"
 
 
-def test_unreachable_broker_fails(client, alive, monkeypatch, settings):
+def test_unreachable_broker_fails(client, alive, settings):
     settings.READYZ_BROKER_TIMEOUT = 0.5
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["failed"] == ["broker"]
 
