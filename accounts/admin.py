@@ -39,13 +39,25 @@ class AccountPostInline(admin.TabularInline):
 @admin.register(SocialAccount)
 class SocialAccountAdmin(admin.ModelAdmin):
     form = SocialAccountAdminForm
-    list_display = ("__str__", "owner", "status", "verified", "posts_count", "consecutive_errors", "last_used_at")
-    list_filter = ("platform", "status", "verified")
+    list_display = (
+        "__str__",
+        "owner",
+        "status",
+        "connection_state",
+        "verified",
+        "posts_count",
+        "consecutive_errors",
+        "last_used_at",
+    )
+    list_filter = ("platform", "status", "connection", "verified")
     search_fields = ("username", "display_name", "email", "owner__username")
     list_select_related = ("owner",)
     raw_id_fields = ("owner",)
     readonly_fields = (
         "credentials_stored",
+        "connection_state",
+        "connection",
+        "connected_at",
         "posts_count",
         "last_used_at",
         "last_error",
@@ -74,6 +86,7 @@ class SocialAccountAdmin(admin.ModelAdmin):
         ),
         ("Limits", {"fields": ("hourly_upload_limit", "daily_upload_limit", "upload_cooldown_minutes")}),
         ("Counters", {"fields": ("followers_count", "posts_count", "views_count", "engagement_count")}),
+        ("Connection", {"fields": ("connection_state", "connection", "connected_at", "remote_id")}),
         (
             "Credentials",
             {
@@ -91,6 +104,10 @@ class SocialAccountAdmin(admin.ModelAdmin):
     )
     actions = ["deactivate", "reactivate"]
     inlines = [AccountPostInline]
+
+    @admin.display(description="Connection")
+    def connection_state(self, obj):
+        return obj.get_connection_state_display()
 
     @admin.display(description="Stored credentials")
     def credentials_stored(self, obj):

@@ -13,12 +13,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import oauth, selectors, services
 from accounts.models import AccountStatus, SocialAccount
 from accounts.platforms import Platform
 from accounts.serializers import (
     AccountStatsSerializer,
     CanUploadSerializer,
+    ConnectionOptionSerializer,
     DeactivateSerializer,
     MeSerializer,
     RecordPostSerializer,
@@ -176,6 +177,18 @@ class SocialAccountViewSet(
     @action(detail=False, methods=["get"])
     def stats(self, request):
         return Response(AccountStatsSerializer(selectors.social_account_stats(user=request.user)).data)
+
+    @extend_schema(
+        responses={200: ConnectionOptionSerializer(many=True)},
+        summary="OAuth connections per platform: configured or not, and the dashboard URL that starts one",
+        description=(
+            "Read-only: connecting is a browser flow (consent screen, then a redirect back to the "
+            "dashboard), so this lists where to send a signed-in browser, not an API to call."
+        ),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def connections(self, request):
+        return Response(ConnectionOptionSerializer(oauth.connection_options(request), many=True).data)
 
     @extend_schema(responses={200: SocialAccountSerializer(many=True)}, summary="Active accounts")
     @action(detail=False, methods=["get"])

@@ -40,13 +40,13 @@ class SocialAccountForm(forms.ModelForm):
             "email",
             "verified",
             "time_zone",
+            "remote_id",
             "hourly_upload_limit",
             "daily_upload_limit",
             "upload_cooldown_minutes",
             "posting_window_start",
             "posting_window_end",
             "jitter_minutes",
-            "platform_user_id",
             "notes",
         ]
         widgets = {
@@ -54,7 +54,10 @@ class SocialAccountForm(forms.ModelForm):
             "posting_window_start": forms.TimeInput(attrs={"type": "time"}),
             "posting_window_end": forms.TimeInput(attrs={"type": "time"}),
         }
+        labels = {"remote_id": "Channel, Page or user id"}
         help_texts = {
+            "remote_id": "YouTube channel id, TikTok open_id, Facebook Page id or Instagram user id. "
+            "Filled in by Connect; needed by hand only for manual Facebook and Instagram accounts.",
             "hourly_upload_limit": "Blank: the platform's default.",
             "daily_upload_limit": "Blank: the platform's default.",
             "upload_cooldown_minutes": "Blank: the platform's default.",

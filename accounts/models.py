@@ -50,6 +50,20 @@ class AccountStatus(models.TextChoices):
     DEACTIVATED = "deactivated", "Deactivated"
 
 
+class ConnectionMethod(models.TextChoices):
+    MANUAL = "manual", "Manual credentials"
+    OAUTH = "oauth", "OAuth"
+
+
+class ConnectionState(models.TextChoices):
+    """What the dashboard shows about an account's access; derived, never stored."""
+
+    OAUTH = "oauth", "Connected via OAuth"
+    MANUAL = "manual", "Manual credentials"
+    EXPIRED = "expired", "Expired: reconnect"
+    NONE = "none", "No credentials"
+
+
 class SocialAccount(TimeStampedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="social_accounts")
     platform = models.CharField(max_length=16, choices=Platform.choices)
@@ -83,13 +97,6 @@ class SocialAccount(TimeStampedModel):
     jitter_minutes = models.PositiveIntegerField(
         default=0, validators=[MinValueValidator(0), MaxValueValidator(MAX_JITTER_MINUTES)]
     )
-    # The platform's id for what posts: Page id (Facebook), IG user id, channel id, TikTok open_id.
-    platform_user_id = models.CharField(
-        "remote account id",
-        max_length=100,
-        blank=True,
-        help_text="Facebook Page id, Instagram user id, YouTube channel id or TikTok open_id",
-    )
     # A platform's own cap when it tells us live (Instagram's content_publishing_limit per 24 h).
     publishing_limit = models.PositiveIntegerField(null=True, blank=True)
     publishing_limit_checked_at = models.DateTimeField(null=True, blank=True)
@@ -106,6 +113,11 @@ class SocialAccount(TimeStampedModel):
     refresh_token = encrypt(models.TextField(blank=True, default=""))
     token_expires_at = models.DateTimeField(null=True, blank=True)
     token_scopes = models.JSONField(default=list, blank=True)
+    # Who the account is on the platform: YouTube channel id, TikTok open_id, Facebook Page id,
+    # Instagram user id. Filled by OAuth; reconnecting finds the account by it.
+    remote_id = models.CharField(max_length=128, blank=True)
+    connection = models.CharField(max_length=16, choices=ConnectionMethod.choices, default=ConnectionMethod.MANUAL)
+    connected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["platform", "username"]
@@ -116,6 +128,12 @@ class SocialAccount(TimeStampedModel):
                 Lower("username"),
                 name="unique_account_per_owner_platform",
                 violation_error_message="You already have an account with this username on this platform.",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "platform", "remote_id"],
+                condition=~models.Q(remote_id=""),
+                name="unique_remote_account_per_owner",
+                violation_error_message="You already have this platform account.",
             ),
             models.CheckConstraint(
                 condition=models.Q(hourly_upload_limit__gte=1, daily_upload_limit__gte=1),
@@ -144,6 +162,17 @@ class SocialAccount(TimeStampedModel):
     @property
     def has_credentials(self) -> bool:
         return bool(self.password or self.access_token or self.refresh_token)
+
+    @property
+    def connection_state(self) -> str:
+        if self.status in (AccountStatus.EXPIRED, AccountStatus.REVOKED):
+            return ConnectionState.EXPIRED
+        if self.connection == ConnectionMethod.OAUTH:
+            return ConnectionState.OAUTH
+        return ConnectionState.MANUAL if self.has_credentials else ConnectionState.NONE
+
+    def get_connection_state_display(self) -> str:
+        return ConnectionState(self.connection_state).label
 
 
 class AccountPost(models.Model):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
-from accounts.models import TIME_ZONE_CHOICES, SocialAccount, User
+from accounts.models import TIME_ZONE_CHOICES, ConnectionState, SocialAccount, User
 from accounts.platforms import (
     MAX_COOLDOWN_MINUTES,
     MAX_DAILY_LIMIT,
@@ -38,6 +38,7 @@ class SocialAccountSerializer(serializers.ModelSerializer):
     has_password = serializers.SerializerMethodField()
     has_access_token = serializers.SerializerMethodField()
     has_refresh_token = serializers.SerializerMethodField()
+    connection_state = serializers.ChoiceField(choices=ConnectionState.choices, read_only=True)
 
     class Meta:
         model = SocialAccount
@@ -61,7 +62,6 @@ class SocialAccountSerializer(serializers.ModelSerializer):
             "posting_window_start",
             "posting_window_end",
             "jitter_minutes",
-            "platform_user_id",
             "publishing_limit",
             "last_used_at",
             "last_error",
@@ -73,6 +73,10 @@ class SocialAccountSerializer(serializers.ModelSerializer):
             "has_refresh_token",
             "token_expires_at",
             "token_scopes",
+            "remote_id",
+            "connection",
+            "connected_at",
+            "connection_state",
             "created_at",
             "updated_at",
         ]
@@ -106,13 +110,18 @@ class SocialAccountInputSerializer(serializers.Serializer):
     posting_window_start = serializers.TimeField(required=False, allow_null=True)
     posting_window_end = serializers.TimeField(required=False, allow_null=True)
     jitter_minutes = serializers.IntegerField(min_value=0, max_value=MAX_JITTER_MINUTES, required=False)
-    platform_user_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     password = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=4096)
     access_token = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=8192)
     refresh_token = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=8192)
     token_expires_at = serializers.DateTimeField(required=False, allow_null=True)
     token_scopes = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
+    remote_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=128,
+        help_text="The platform's id: YouTube channel id, TikTok open_id, Facebook Page id, Instagram user id.",
+    )
 
     def validate(self, attrs):
         account = self.instance
@@ -182,3 +191,17 @@ class AccountStatsSerializer(serializers.Serializer):
     engagement = serializers.IntegerField()
     by_platform = serializers.DictField(child=PlatformStatsSerializer())
     by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class ConnectionOptionSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    label = serializers.CharField()
+    configured = serializers.BooleanField()
+    missing_settings = serializers.ListField(
+        child=serializers.CharField(), help_text="Environment variables to set before this platform can connect."
+    )
+    connect_url = serializers.URLField(
+        allow_null=True, help_text="Open in a browser (signed in to the dashboard) to start the OAuth flow."
+    )
+    callback_url = serializers.URLField(help_text="The redirect URI to register with the platform.")
+    scopes = serializers.ListField(child=serializers.CharField())

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AccountPost, AccountStatus, SocialAccount, User
+from accounts.models import AccountPost, AccountStatus, ConnectionMethod, SocialAccount, User
+from accounts.oauth.base import OAuthAccount
 from accounts.platforms import Platform, defaults_for
+from accounts.signals import account_needs_attention
 from common.errors import ApplicationError
 
 CREDENTIAL_FIELDS = ("password", "access_token", "refresh_token")
@@ -28,11 +30,14 @@ EDITABLE_FIELDS = (
     "notes",
     "token_expires_at",
     "token_scopes",
+    "remote_id",
     "posting_window_start",
     "posting_window_end",
     "jitter_minutes",
-    "platform_user_id",
 )
+# Set by the OAuth flow (social_account_connect), not offered to people in forms or the API.
+CONNECTION_FIELDS = ("connection", "connected_at")
+WRITABLE_FIELDS = EDITABLE_FIELDS + CREDENTIAL_FIELDS + CONNECTION_FIELDS
 
 
 def user_create(*, username: str, password: str, email: str = "", **extra) -> User:
@@ -52,7 +57,7 @@ def social_account_create(*, owner: User, platform: str, username: str, **fields
         account.daily_upload_limit = defaults.daily_upload_limit
         account.upload_cooldown_minutes = defaults.upload_cooldown_minutes
     for name, value in fields.items():
-        if name not in EDITABLE_FIELDS + CREDENTIAL_FIELDS:
+        if name not in WRITABLE_FIELDS:
             raise TypeError(f"Unknown field {name!r}")
         if value is not None:
             setattr(account, name, value)
@@ -69,7 +74,7 @@ def social_account_update(*, account: SocialAccount, **fields) -> SocialAccount:
     """
     changed: list[str] = []
     for name, value in fields.items():
-        if name not in EDITABLE_FIELDS + CREDENTIAL_FIELDS:
+        if name not in WRITABLE_FIELDS:
             raise TypeError(f"Unknown field {name!r}")
         if name in CREDENTIAL_FIELDS and not value:
             continue  # write-only: an empty value means "keep what is stored"
@@ -170,15 +175,6 @@ def social_account_record_success(*, account: SocialAccount, at: datetime | None
 
 
 @transaction.atomic
-def social_account_mark_expired(*, account: SocialAccount, reason: str) -> SocialAccount:
-    """The platform no longer accepts the account's tokens: it waits for a reconnect."""
-    locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
-    _set_status(locked, AccountStatus.EXPIRED, redact(reason, locked))
-    account.refresh_from_db()
-    return account
-
-
-@transaction.atomic
 def social_account_set_publishing_limit(*, account: SocialAccount, limit: int, at: datetime | None = None) -> None:
     """Store the platform's own posting cap as it reported it live (Instagram)."""
     SocialAccount.objects.filter(pk=account.pk).update(
@@ -218,7 +214,93 @@ def social_account_record_error(*, account: SocialAccount, message: str, at: dat
     return account
 
 
-def _needs_attention_on_commit(account: SocialAccount, reason: str) -> None:
-    from accounts.signals import account_needs_attention
+@transaction.atomic
+def social_account_mark_expired(*, account: SocialAccount, reason: str) -> SocialAccount:
+    """The account's access is gone (revoked, unrefreshable): stop posting until it is reconnected.
 
+    Sends `account_needs_attention` once, when the account turns expired, after the commit.
+    """
+    locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+    if locked.status != AccountStatus.EXPIRED:
+        reason = redact(reason, locked)[:500] or "The platform no longer accepts this account's token."
+        _set_status(locked, AccountStatus.EXPIRED, reason)
+        transaction.on_commit(lambda: account_needs_attention.send(sender=SocialAccount, account=locked, reason=reason))
+    account.refresh_from_db()
+    return account
+
+
+def _free_username(*, owner: User, platform: str, wanted: str, remote_id: str, exclude_pk: int | None) -> str:
+    """`wanted`, or `wanted-<end of the remote id>` when another of the owner's accounts has that name."""
+    taken = SocialAccount.objects.filter(owner=owner, platform=platform, username__iexact=wanted)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    return f"{wanted}-{remote_id[-6:]}" if taken.exists() else wanted
+
+
+def _account_to_connect(*, owner: User, platform: str, remote_id: str, username: str) -> SocialAccount | None:
+    mine = SocialAccount.objects.select_for_update().filter(owner=owner, platform=platform)
+    return (
+        mine.filter(remote_id=remote_id).first()
+        # A manually added account with the same handle: upgrade it instead of adding a twin.
+        or mine.filter(remote_id="", username__iexact=username).first()
+    )
+
+
+@transaction.atomic
+def social_account_connect(
+    *, owner: User, platform: str, connected: OAuthAccount, account: SocialAccount | None = None
+) -> tuple[SocialAccount, bool]:
+    """Store what an OAuth flow returned; returns (account, created).
+
+    `account` is the one being reconnected (it must be the same platform account); without it
+    the owner's account with this remote id, or a manual one with this username, is updated, or
+    a new one is added. A refresh token the platform did not send again is kept.
+    """
+    if account is not None:
+        if account.owner_id != owner.pk or account.platform != platform:
+            raise ApplicationError("That account is not yours to reconnect.", code="not_found")
+        account = SocialAccount.objects.select_for_update().get(pk=account.pk)
+        if account.remote_id and account.remote_id != connected.remote_id:
+            raise ApplicationError(
+                f"You signed in as {connected.username}, but @{account.username} is a different "
+                f"{account.get_platform_display()} account. Sign in as @{account.username} to reconnect it, "
+                f"or use Add account to connect {connected.username}.",
+                code="account_mismatch",
+            )
+    else:
+        account = _account_to_connect(
+            owner=owner, platform=platform, remote_id=connected.remote_id, username=connected.username
+        )
+    username = _free_username(
+        owner=owner,
+        platform=platform,
+        wanted=connected.username,
+        remote_id=connected.remote_id,
+        exclude_pk=account.pk if account else None,
+    )
+    tokens = connected.tokens
+    fields = {
+        "username": username,
+        "remote_id": connected.remote_id,
+        "access_token": tokens.access_token,
+        "refresh_token": tokens.refresh_token,  # empty: keep the stored one
+        "token_expires_at": tokens.expires_at,
+        "token_scopes": list(tokens.scopes),
+        "connection": ConnectionMethod.OAUTH,
+        "connected_at": timezone.now(),
+    }
+    if connected.display_name:
+        fields["display_name"] = connected.display_name[:150]
+    if connected.followers_count is not None:
+        fields["followers_count"] = connected.followers_count
+    if account is None:
+        return social_account_create(owner=owner, platform=platform, **fields), True
+    account = social_account_update(account=account, **fields)
+    if account.status != AccountStatus.PAUSED:
+        # Fresh credentials: an expired, revoked or error-deactivated account may post again.
+        _set_status(account, AccountStatus.ACTIVE)
+    return account, False
+
+
+def _needs_attention_on_commit(account: SocialAccount, reason: str) -> None:
     transaction.on_commit(lambda: account_needs_attention.send(sender=SocialAccount, account=account, reason=reason))

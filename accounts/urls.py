@@ -12,5 +12,9 @@ urlpatterns = [
     path("accounts/", views.account_list, name="list"),
     path("accounts/new/", views.account_create, name="create"),
     path("accounts/<int:pk>/edit/", views.account_edit, name="edit"),
+    path("accounts/connect/<str:platform>/", views.connect_start, name="connect"),
+    path("accounts/connect/<str:platform>/callback/", views.connect_callback, name="connect-callback"),
+    path("accounts/connect/<str:platform>/choose/", views.connect_choose, name="connect-choose"),
+    path("accounts/connect/<str:platform>/choose/cancel/", views.connect_choose_cancel, name="connect-choose-cancel"),
     path("accounts/<int:pk>/<str:action>/", views.account_action, name="action"),
 ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -250,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["common.api.hide_slashless_twins"],
     "ENUM_NAME_OVERRIDES": {
@@ -275,12 +280,13 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(env.str("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -303,6 +309,29 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Social accounts
 ACCOUNT_ERROR_THRESHOLD = env.int("ACCOUNT_ERROR_THRESHOLD", default=5)
+
+# OAuth connections (accounts/oauth). A platform whose app credentials are missing shows
+# "not configured" instead of a Connect button. Facebook Pages and Instagram share one Meta app.
+YOUTUBE_CLIENT_ID = env.str("YOUTUBE_CLIENT_ID", default="")
+YOUTUBE_CLIENT_SECRET = env.str("YOUTUBE_CLIENT_SECRET", default="")
+TIKTOK_CLIENT_KEY = env.str("TIKTOK_CLIENT_KEY", default="")
+TIKTOK_CLIENT_SECRET = env.str("TIKTOK_CLIENT_SECRET", default="")
+FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+# Where the platforms live; the API/token URLs are the ones the adapters read too. Tests point
+# them at loopback servers.
+YOUTUBE_AUTH_URL = env.str("YOUTUBE_AUTH_URL", default="https://accounts.google.com/o/oauth2/auth")
+YOUTUBE_TOKEN_URL = env.str("YOUTUBE_TOKEN_URL", default="https://oauth2.googleapis.com/token")
+YOUTUBE_API_BASE_URL = env.str("YOUTUBE_API_BASE_URL", default="https://www.googleapis.com/youtube/v3")
+TIKTOK_AUTH_URL = env.str("TIKTOK_AUTH_URL", default="https://www.tiktok.com/v2/auth/authorize/")
+TIKTOK_API_BASE_URL = env.str("TIKTOK_API_BASE_URL", default="https://open.tiktokapis.com")
+FACEBOOK_AUTH_URL = env.str("FACEBOOK_AUTH_URL", default="https://www.facebook.com/v24.0/dialog/oauth")
+FACEBOOK_GRAPH_BASE_URL = env.str("FACEBOOK_GRAPH_BASE_URL", default="https://graph.facebook.com/v24.0")
+# The site's public address for redirect URIs (https://reelmill.example.com); empty: taken from
+# the request, which is right unless a proxy hides the scheme or host.
+OAUTH_REDIRECT_BASE_URL = env.str("OAUTH_REDIRECT_BASE_URL", default="")
+OAUTH_STATE_MAX_AGE_SECONDS = env.int("OAUTH_STATE_MAX_AGE_SECONDS", default=600)
+OAUTH_HTTP_TIMEOUT_SECONDS = env.float("OAUTH_HTTP_TIMEOUT_SECONDS", default=20.0)
 
 # Media library: limits on what is ingested, and URL imports.
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)

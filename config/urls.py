@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("production.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", monitoring_views.readyz, name="readyz"),
 ]

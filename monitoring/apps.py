@@ -6,11 +6,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Automation and monitoring"
 
     def ready(self) -> None:
-        from accounts.signals import account_needs_attention as account_signal
-        from distribution.signals import account_needs_attention as upload_signal
+        from accounts.signals import account_needs_attention
         from monitoring import receivers
 
-        # Accounts sends it when an account turns expired or deactivated, distribution when an
-        # upload finds its token revoked: both become one deduplicated alert per account.
-        for signal in {account_signal, upload_signal}:
-            signal.connect(receivers.account_needs_attention, dispatch_uid=f"monitoring-alert-{id(signal)}")
+        # Sent when an account turns expired (OAuth, or an upload finding its token revoked) or is
+        # deactivated after repeated errors: each becomes one deduplicated alert per account.
+        account_needs_attention.connect(receivers.account_needs_attention, dispatch_uid="monitoring-account-alert")

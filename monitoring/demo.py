@@ -62,17 +62,18 @@ def demo_user(login_file: Path) -> tuple[User, str]:
     return user, login_file.read_text().strip()
 
 
-def demo_sandbox_accounts(user: User) -> int:
-    created = 0
-    for username in DEMO_SANDBOX_ACCOUNTS:
-        if not SocialAccount.objects.filter(owner=user, platform=Platform.SANDBOX, username=username).exists():
-            account_services.social_account_create(owner=user, platform=Platform.SANDBOX, username=username)
-            created += 1
-    return created
-
-
 def demo_media(user: User) -> int:
     return demo_media_create(owner=user)
+
+
+def demo_sandbox_accounts(user: User) -> list[SocialAccount]:
+    accounts = []
+    for username in DEMO_SANDBOX_ACCOUNTS:
+        account = SocialAccount.objects.filter(owner=user, platform=Platform.SANDBOX, username=username).first()
+        accounts.append(
+            account or account_services.social_account_create(owner=user, platform=Platform.SANDBOX, username=username)
+        )
+    return accounts
 
 
 @transaction.atomic
@@ -85,7 +86,8 @@ def demo_campaign(user: User) -> Campaign | None:
         description="Trending clip on top, product below, music and captions. Created by `make run`.",
         composition_template=DEMO_TEMPLATE,
         slots=DEMO_SLOTS,
-        target_platforms=["sandbox"],  # the demo's sandbox accounts publish into local storage
+        target_platforms=[Platform.SANDBOX],
+        target_accounts=demo_sandbox_accounts(user),
         caption_template="{product} — {campaign} #{n}",
         hashtag_template="#demo #reelmill",
         videos_per_run=2,

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0002_posting_windows_sandbox'),
+        ('accounts', '0002_oauth_connection'),
         ('production', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

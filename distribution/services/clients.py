@@ -32,7 +32,7 @@ CLIENT_SETTINGS = {
     "facebook": ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET"),
     "instagram": ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET"),
 }
-# Which Credentials field the account's platform_user_id fills.
+# Which Credentials field the account's remote_id fills.
 PLATFORM_ID_FIELD = {"facebook": "page_id", "instagram": "ig_user_id", "youtube": "channel_id", "tiktok": "open_id"}
 BODY_LIMIT = 2000
 SESSION_FIELDS = {
@@ -148,9 +148,7 @@ def recording_client(upload: Upload) -> RecordingHttpClient:
 
 def credentials_for(account: SocialAccount) -> Credentials:
     client_id, client_secret = (getattr(settings, name, "") for name in CLIENT_SETTINGS.get(account.platform, ("", "")))
-    extra = (
-        {PLATFORM_ID_FIELD[account.platform]: account.platform_user_id} if account.platform in PLATFORM_ID_FIELD else {}
-    )
+    extra = {PLATFORM_ID_FIELD[account.platform]: account.remote_id} if account.platform in PLATFORM_ID_FIELD else {}
     return Credentials(
         access_token=account.access_token,
         refresh_token=account.refresh_token,

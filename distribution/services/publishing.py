@@ -40,7 +40,6 @@ from distribution.models import (
 )
 from distribution.platforms import ErrorKind, PlatformError, PublishRequest, PublishResult, PublishStatus
 from distribution.services import clients, reservation
-from distribution.signals import account_needs_attention
 from production.models import LogLevel, QueueItem
 from production.services import queue as queue_services
 
@@ -184,8 +183,7 @@ def _handle_error(upload: Upload, error: PlatformError, http: clients.RecordingH
         return _unknown(upload, error)
     if error.kind in ACCOUNT_ERRORS and error.permanent:
         reason = f"{Platform(upload.platform).label} no longer accepts its token: {error.message}"
-        account_services.social_account_mark_expired(account=upload.account, reason=reason)
-        account_needs_attention.send(sender=Upload, account=upload.account, reason=reason, upload=upload)
+        account_services.social_account_mark_expired(account=upload.account, reason=reason)  # signals monitoring
         return _failed(upload, error, http, count_error=False)
     if error.kind in RETRYABLE and not error.permanent:
         return _retry_later(upload, error)

@@ -53,6 +53,8 @@ def check_policy(
     if report.errors:
         return report  # shares and durations need every asset
     _check_timing(spec, assets, report)
+    if report.errors:
+        return report  # screen shares need a valid timeline
     _check_aspect(spec, report)
     report.shares = screen_shares(spec, assets)
     report.original_share = sum(item.share for item in report.shares if item.original)

@@ -73,16 +73,15 @@ def process_next(*, worker: str) -> QueueItem | None:
 
 def render_item(*, item: QueueItem, worker: str) -> None:
     run = RenderRun(item_id=item.pk, worker=worker)
-    try:
-        spec = CompositionSpec.from_dict(item.spec)
-        assets = specs.load_assets(ids=spec.asset_ids(), with_path=True)
-        specs.check_spec(owner_id=item.owner_id, data=item.spec, assets=assets)
-    except (SpecError, ApplicationError) as exc:
-        queue.queue_item_fail_attempt(item_id=item.pk, worker=worker, error=str(exc), permanent=True)
-        return
-
     workdir = Path(tempfile.mkdtemp(prefix=f"render-{item.queue_id}-", dir=_scratch_dir()))
     try:
+        try:
+            spec = CompositionSpec.from_dict(item.spec)
+            assets = specs.load_assets(ids=spec.asset_ids(), workdir=workdir)
+            specs.check_spec(owner_id=item.owner_id, data=item.spec, assets=assets)
+        except (SpecError, ApplicationError) as exc:
+            queue.queue_item_fail_attempt(item_id=item.pk, worker=worker, error=str(exc), permanent=True)
+            return
         output = workdir / f"{item.queue_id}.mp4"
         result = render(
             spec,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 
@@ -12,13 +14,24 @@ from library.models import MediaAsset
 from production.rendering import AssetInfo, CompositionSpec, PolicyReport, SpecError, check_policy
 
 
-def asset_info(asset: MediaAsset, *, with_path: bool = False) -> AssetInfo:
+def local_path(asset: MediaAsset, workdir: Path) -> str:
+    """A filesystem path ffmpeg can read: the file itself, or a copy when storage is remote (S3)."""
+    try:
+        return asset.file.path
+    except NotImplementedError:
+        target = workdir / f"asset-{asset.pk}{Path(asset.file.name).suffix}"
+        with asset.file.open("rb") as source, target.open("wb") as copy:
+            shutil.copyfileobj(source, copy, length=1024 * 1024)
+        return str(target)
+
+
+def asset_info(asset: MediaAsset, *, workdir: Path | None = None) -> AssetInfo:
     return AssetInfo(
         id=asset.pk,
         owner_id=asset.owner_id,
         kind=asset.kind,
         status=asset.status,
-        path=asset.file.path if with_path else "",
+        path=local_path(asset, workdir) if workdir else "",
         duration=asset.duration_seconds,
         width=asset.width,
         height=asset.height,
@@ -29,9 +42,11 @@ def asset_info(asset: MediaAsset, *, with_path: bool = False) -> AssetInfo:
     )
 
 
-def load_assets(*, ids: Iterable[int], with_path: bool = False) -> dict[int, AssetInfo]:
-    """Every referenced asset that exists, whoever owns it: the policy check reports foreign ones."""
-    return {a.pk: asset_info(a, with_path=with_path) for a in MediaAsset.objects.filter(pk__in=set(ids))}
+def load_assets(*, ids: Iterable[int], workdir: Path | None = None) -> dict[int, AssetInfo]:
+    """Every referenced asset that exists, whoever owns it: the policy check reports foreign ones.
+
+    With a `workdir`, each asset gets a local path to render from."""
+    return {a.pk: asset_info(a, workdir=workdir) for a in MediaAsset.objects.filter(pk__in=set(ids))}
 
 
 @dataclass(frozen=True)

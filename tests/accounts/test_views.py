@@ -119,3 +119,18 @@ def test_overview_shows_accounts_needing_attention(signed_in, user, account_fact
     account_factory(owner=user, username="broken", status=AccountStatus.EXPIRED)
     page = signed_in.get("/").content.decode()
     assert "@broken" in page and "Expired" in page
+
+
+def test_edit_form_sets_the_platform_id_and_refuses_a_duplicate(signed_in, user, account_factory):
+    account_factory(owner=user, platform="facebook", username="first", remote_id="page-1")
+    second = account_factory(owner=user, platform="facebook", username="second")
+    form = {"username": "second", "time_zone": "UTC", "remote_id": "page-1"}
+    response = signed_in.post(f"/accounts/{second.pk}/edit/", form)
+    assert response.status_code == 200
+    assert "You already have this platform account" in response.content.decode()
+    second.refresh_from_db()
+    assert second.remote_id == ""
+    response = signed_in.post(f"/accounts/{second.pk}/edit/", form | {"remote_id": "page-2"})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.remote_id == "page-2"

@@ -152,7 +152,7 @@ def connect(account_factory):
     def make(owner, platform: str, emulator=None, **fields):
         if emulator is not None:
             access, refresh = emulator.issue_tokens()
-            fields = {"access_token": access, "refresh_token": refresh, "platform_user_id": "1789"} | fields
+            fields = {"access_token": access, "refresh_token": refresh, "remote_id": "1789"} | fields
         return account_factory(owner=owner, platform=platform, **fields)
 
     return make

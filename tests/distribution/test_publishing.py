@@ -8,10 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccountPost, AccountStatus
+from accounts.signals import account_needs_attention
 from distribution.emulators import Fault
 from distribution.models import Distribution, DistributionStatus, UploadStatus
 from distribution.services import publishing, reservation
-from distribution.signals import account_needs_attention
 from production.models import QueueStatus
 
 CHUNK = 256 * 1024
@@ -174,17 +174,20 @@ def test_permanent_error_fails_with_the_platform_message_and_counts_an_error(
     assert account.status == AccountStatus.DEACTIVATED and "not allowed" in account.status_reason
 
 
-def test_revoked_token_expires_the_account_and_signals(user, ready_item, connect, tiktok):
+def test_revoked_token_expires_the_account_and_signals(
+    user, ready_item, connect, tiktok, django_capture_on_commit_callbacks
+):
     account = connect(user, "tiktok", tiktok)
     tiktok.revoke()
     heard = []
 
-    def listener(sender, account, reason, upload, **kwargs):
+    def listener(sender, account, reason, **kwargs):
         heard.append((account.pk, reason))
 
     account_needs_attention.connect(listener)
     try:
-        upload = publish(reservation.upload_reserve(queue_item=ready_item(user, "tiktok"), account=account))
+        with django_capture_on_commit_callbacks(execute=True):
+            upload = publish(reservation.upload_reserve(queue_item=ready_item(user, "tiktok"), account=account))
     finally:
         account_needs_attention.disconnect(listener)
 

@@ -115,11 +115,13 @@ def test_an_account_deactivated_after_errors_raises_an_alert(
     assert f"@{account.username}" in alert.message and "consecutive errors" in alert.message
 
 
-def test_the_distribution_signal_raises_the_same_alert(user, account_factory):
-    from distribution.signals import account_needs_attention
-
+def test_an_expired_account_raises_one_alert(user, account_factory, django_capture_on_commit_callbacks):
     account = account_factory(owner=user, platform="youtube")
-    account_needs_attention.send(sender=None, account=account, reason="token revoked", upload=None)
-    account_needs_attention.send(sender=None, account=account, reason="token revoked", upload=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.social_account_mark_expired(account=account, reason="token revoked")
     alert = Alert.objects.get()
-    assert alert.count == 2 and "token revoked" in alert.message
+    assert alert.kind == AlertKind.ACCOUNT_ATTENTION and "token revoked" in alert.message
+    analyze_again = alert_raise(
+        owner=user, kind=AlertKind.ACCOUNT_ATTENTION, subject=f"account:{account.pk}", message="still expired"
+    )
+    assert analyze_again.pk == alert.pk and analyze_again.count == 2

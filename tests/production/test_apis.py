@@ -308,3 +308,14 @@ def test_large_batches_read_back_like_small_ones(api, spec, user):
     assert first.spec["layout"]["kind"] == "stacked" and first.hashtags == ["#a"] and first.priority == 2
     assert first.created_at is not None and first.status == QueueStatus.PENDING
     assert api.get(f"{Q}{first.queue_id}/").json()["priority"] == "high"
+
+
+def test_sequence_with_an_impossible_trim_is_a_400(api, assets):
+    spec = {
+        "inputs": [{"asset": assets["template"].pk, "trim_in": 5}, {"asset": assets["product"].pk}],
+        "layout": {"kind": "sequence", "transition": {"kind": "fade", "duration": 0.2}},
+        "output": {"platform": None, "width": 90, "height": 160, "fps": 10},
+    }
+    body = assert_error(api.post(Q, {"spec": spec}, format="json"), 400)
+    assert "trim" in body["message"].lower() or "input 0" in body["message"]
+    assert QueueItem.objects.count() == 0

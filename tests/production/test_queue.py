@@ -1,6 +1,8 @@
+import os
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import InMemoryStorage
 from django.utils import timezone
 
 from library.models import MediaKind
@@ -155,3 +157,28 @@ def test_deleting_an_asset_in_use_is_refused(user, spec, assets):
         library_services.media_asset_delete(asset=assets["product"])
     QueueItem.objects.update(status=QueueStatus.READY)
     library_services.media_asset_delete(asset=assets["product"])
+
+
+class RemoteStorage(InMemoryStorage):
+    """Like S3: files have no local path."""
+
+    def _relative_path(self, name):
+        return os.path.relpath(super().path(name), self.location)
+
+    def path(self, name):
+        raise NotImplementedError("This backend doesn't support absolute paths.")
+
+
+def test_renders_from_remote_storage(settings, user, clip_files):
+    """Storages without local paths (S3) are copied next to the render first."""
+    from library import services as library_services
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.RemoteStorage"}}
+    top = library_services.media_asset_ingest(owner=user, kind="template", path=clip_files["template"])
+    bottom = library_services.media_asset_ingest(owner=user, kind="product", path=clip_files["product"])
+    with pytest.raises(NotImplementedError):
+        top.file.path  # noqa: B018 - proving the storage is not local
+    item = add(user, stacked_spec(top, bottom))
+    done = process_next(worker="w")
+    assert done.pk == item.pk and done.status == QueueStatus.READY, done.last_error
+    assert done.output_asset.file.storage.exists(done.output_asset.file.name)

@@ -11,18 +11,17 @@ from monitoring import demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo login, sandbox accounts, media, campaign and automation once; print the sign-in."
+    help = "Create the demo login, media and campaign once; print the sign-in details."
 
     def handle(self, *args, **options):
         if not settings.REELMILL_DEMO:
             self.stdout.write("REELMILL_DEMO=false: no demo data.")
             return
         user, password = demo.demo_user(settings.VAR_DIR / "demo-login.txt")
-        if demo.demo_sandbox_accounts(user):
-            self.stdout.write("Created two sandbox accounts (they publish into local storage).")
         media = demo.demo_media(user)
         if media:
             self.stdout.write(f"Generated {media} demo media files into the library.")
+        demo.demo_sandbox_accounts(user)
         if demo.demo_campaign(user):
             self.stdout.write("Created and activated the demo campaign; its first videos are queued.")
         if demo.demo_automation(user):
