@@ -208,6 +208,7 @@ def social_account_record_error(*, account: SocialAccount, message: str, at: dat
             f"Deactivated after {locked.consecutive_errors} consecutive errors; last: {locked.last_error}"
         )[:500]
         fields += ["status", "status_reason"]
+        _needs_attention_on_commit(locked, locked.status_reason)
     locked.save(update_fields=fields)
     account.refresh_from_db()
     return account
@@ -299,3 +300,7 @@ def social_account_connect(
         # Fresh credentials: an expired, revoked or error-deactivated account may post again.
         _set_status(account, AccountStatus.ACTIVE)
     return account, False
+
+
+def _needs_attention_on_commit(account: SocialAccount, reason: str) -> None:
+    transaction.on_commit(lambda: account_needs_attention.send(sender=SocialAccount, account=account, reason=reason))

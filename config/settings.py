@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "common.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["common.api.hide_slashless_twins"],
     "ENUM_NAME_OVERRIDES": {
@@ -261,13 +267,19 @@ SPECTACULAR_SETTINGS = {
         "UploadStatusEnum": "distribution.models.UploadStatus",
         "UploadPrivacyEnum": "distribution.models.Privacy",
         "DistributionStatusEnum": "distribution.models.DistributionStatus",
+        "MediaKindEnum": "library.models.MediaKind",
+        "AlertKindEnum": "monitoring.models.AlertKind",
+        "JobPlatformEnum": "monitoring.models.platform_choices",
+        "JobTypeEnum": "monitoring.models.JobType",
+        "RunStatusEnum": "monitoring.models.RunStatus",
+        "AlertSeverityEnum": "monitoring.models.Severity",
     },
 }
 
 # Celery: Redis in production, a filesystem broker under var/ when nothing is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
+    _broker_dir = Path(env.str("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -288,9 +300,12 @@ CELERY_BEAT_SCHEDULE = {
     "reap-and-kick-render-queue": {"task": "production.reap_and_kick", "schedule": 30.0},
     "dispatch-due-uploads": {"task": "distribution.dispatch_due_uploads", "schedule": 30.0},
     "refresh-engagement-metrics": {"task": "distribution.refresh_metrics", "schedule": 300.0},
+    "monitoring-system-check": {"task": "monitoring.system_check", "schedule": 300.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING (so LOG_FORMAT=json gives JSON lines there too).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Social accounts
 ACCOUNT_ERROR_THRESHOLD = env.int("ACCOUNT_ERROR_THRESHOLD", default=5)
@@ -384,6 +399,27 @@ METRICS_INTERVAL_MINUTES = env.int("METRICS_INTERVAL_MINUTES", default=60)
 METRICS_TRACK_DAYS = env.int("METRICS_TRACK_DAYS", default=30)
 METRICS_BATCH_LIMIT = env.int("METRICS_BATCH_LIMIT", default=100)
 
+# Automation jobs and monitoring
+# A run claimed longer ago than this belongs to a dead worker: the next tick takes over.
+JOB_RUN_TIMEOUT_SECONDS = env.int("JOB_RUN_TIMEOUT_SECONDS", default=3600)
+JOB_FAILURE_ALERT_THRESHOLD = env.int("JOB_FAILURE_ALERT_THRESHOLD", default=3)
+# Cleanup never touches scratch files younger than the longest render may take.
+CLEANUP_TEMP_MIN_AGE_SECONDS = env.int("CLEANUP_TEMP_MIN_AGE_SECONDS", default=RENDER_TIME_LIMIT + 600)
+STATS_HOURLY_RETENTION_DAYS = env.int("STATS_HOURLY_RETENTION_DAYS", default=14)
+STATS_DAILY_RETENTION_DAYS = env.int("STATS_DAILY_RETENTION_DAYS", default=400)
+RENDER_FAILURE_ALERT_RATE = env.float("RENDER_FAILURE_ALERT_RATE", default=0.25)
+RENDER_FAILURE_MIN_SAMPLE = env.int("RENDER_FAILURE_MIN_SAMPLE", default=4)
+RENDER_FAILURE_WINDOW_HOURS = env.int("RENDER_FAILURE_WINDOW_HOURS", default=24)
+ALERT_EMAIL_TO = env.list("ALERT_EMAIL_TO", default=[])
+ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")  # Slack-compatible incoming webhook
+ALERT_WEBHOOK_TIMEOUT = env.float("ALERT_WEBHOOK_TIMEOUT", default=5.0)
+ALERT_SNOOZE_HOURS = env.int("ALERT_SNOOZE_HOURS", default=24)  # an acknowledged alert stays closed this long
+# Readiness (/readyz)
+READYZ_MIN_FREE_DISK_MB = env.int("READYZ_MIN_FREE_DISK_MB", default=1024)
+READYZ_BROKER_TIMEOUT = env.float("READYZ_BROKER_TIMEOUT", default=2.0)
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=15)
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ReelMill <reelmill@localhost>")
@@ -408,6 +444,10 @@ if not DEBUG:
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
+# One line per request (method, path, status, duration, user, request id); on by default with JSON logs.
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

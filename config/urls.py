@@ -4,12 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common import health
+from monitoring import views as monitoring_views
 
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("library.api_urls")),
     path("", include("production.api_urls")),
     path("", include("distribution.api_urls")),
+    path("", include("monitoring.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +25,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("production.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", monitoring_views.readyz, name="readyz"),
 ]
 
 handler400 = "common.http.bad_request"

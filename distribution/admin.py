@@ -124,3 +124,16 @@ class DistributionAdmin(admin.ModelAdmin):
         for distribution in queryset.select_related("account"):
             metrics.distribution_fetch_metrics(distribution=distribution)
         self.message_user(request, f"Fetched {queryset.count()}.", messages.SUCCESS)
+
+
+@admin.register(EngagementSnapshot)
+class EngagementSnapshotAdmin(admin.ModelAdmin):
+    list_display = ("distribution", "fetched_at", "views", "likes", "comments", "shares", "saves")
+    list_filter = ("distribution__platform",)
+    search_fields = ("distribution__remote_id", "distribution__account__username")
+    list_select_related = ("distribution",)
+    raw_id_fields = ("distribution",)
+    date_hierarchy = "fetched_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # history as it was fetched

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import ApplicationError
 from common.views import get_owned_or_404
-from library import selectors, services
+from library import guards, selectors, services
 from library.files import asset_file_response
 from library.forms import BulkForm, FilterForm, ImportUrlForm, MediaAssetForm, UploadForm
 from library.ingest import too_large_message
@@ -143,7 +143,9 @@ def asset_detail(request, pk: int):
         else:
             messages.success(request, f"Saved “{asset.title}”.")
             return redirect("library:detail", pk=asset.pk)
-    return render(request, "library/asset_detail.html", {"asset": asset, "form": form})
+    return render(
+        request, "library/asset_detail.html", {"asset": asset, "form": form, "usages": guards.asset_usages(asset)}
+    )
 
 
 @require_GET

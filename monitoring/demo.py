@@ -15,6 +15,8 @@ from accounts import services as account_services
 from accounts.models import SocialAccount, User
 from accounts.platforms import Platform
 from library.demo import demo_media_create
+from monitoring.models import AutomationJob
+from monitoring.services import jobs
 from production.models import Campaign
 from production.services import campaigns
 
@@ -93,3 +95,19 @@ def demo_campaign(user: User) -> Campaign | None:
     campaigns.campaign_transition(campaign=campaign, action="activate")
     campaigns.campaign_generate(campaign=campaign)
     return campaign
+
+
+# Every few minutes, so a new user sees runs, renders and posts within minutes of `make run`.
+DEMO_SCHEDULES = {
+    "generation_schedule": "*/10 * * * *",
+    "upload_schedule": "*/5 * * * *",
+    "cleanup_schedule": "0 3 * * *",
+}
+
+
+def demo_automation(user: User) -> bool:
+    """The user's standard jobs (generate, upload, cleanup), once: later edits are kept."""
+    if AutomationJob.objects.filter(owner=user).exclude(standard="").exists():
+        return False
+    jobs.automation_initialize(owner=user, videos_per_generation=1, uploads_per_run=2, **DEMO_SCHEDULES)
+    return True

@@ -139,3 +139,16 @@ class BatchJobAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel selected batches")
     def cancel(self, request, queryset):
         _run_each(self, request, queryset, lambda b: batches.batch_cancel(batch=b), "Cancelled")
+
+
+@admin.register(QueueLog)
+class QueueLogAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "item", "level", "message")
+    list_filter = ("level",)
+    search_fields = ("message", "item__queue_id")
+    list_select_related = ("item",)
+    raw_id_fields = ("item",)
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # an audit trail

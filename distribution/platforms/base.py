@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
-from distribution.platforms.http import HttpClient, Response, TransportError, redact
+from distribution.platforms.http import FileSlice, HttpClient, Response, TransportError, redact
 
 logger = logging.getLogger(__name__)
 
@@ -388,6 +388,35 @@ class PlatformAdapter:
             raise PlatformError(
                 f"{self.name}: {error}", permanent=False, kind=ErrorKind.TRANSIENT, secrets=creds.secrets()
             ) from error
+
+    def put_range(
+        self,
+        request: PublishRequest,
+        creds: Credentials,
+        session: UploadSession,
+        persist: Persist,
+        first: int,
+        length: int,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """PUT bytes first..first+length-1 of the file with a Content-Range, streamed from disk.
+
+        The last range is the one whose lost answer makes the outcome unknown."""
+        last = first + length - 1
+        return self.call(
+            "PUT",
+            session.session_url,
+            creds,
+            outcome_session=session if last + 1 == session.total_bytes else None,
+            persist=persist,
+            headers={
+                **(headers or {}),
+                "Content-Type": request.content_type,
+                "Content-Range": f"bytes {first}-{last}/{session.total_bytes}",
+            },
+            body=FileSlice(request.file_path, first, length),
+        )
 
     def send_chunks(
         self,

@@ -20,7 +20,7 @@ from distribution.platforms.base import (
     _ignore,
     with_token,
 )
-from distribution.platforms.http import FileSlice, Response
+from distribution.platforms.http import Response
 
 MIB = 1024 * 1024
 PRIVACY_LEVELS = {
@@ -165,21 +165,9 @@ class TikTokAdapter(PlatformAdapter):
 
     def send(self, request, creds, session, persist, on_progress: Progress = _ignore) -> None:
         def put_chunk(first: int, length: int) -> int:
-            last = first + length - 1
-            response = self.call(
-                "PUT",
-                session.session_url,
-                creds,
-                outcome_session=session if last + 1 == session.total_bytes else None,
-                persist=persist,
-                headers={
-                    "Content-Type": request.content_type,
-                    "Content-Range": f"bytes {first}-{last}/{session.total_bytes}",
-                },
-                body=FileSlice(request.file_path, first, length),
-            )
+            response = self.put_range(request, creds, session, persist, first, length)
             if response.status in (201, 206, 200):
-                return last + 1
+                return first + length
             raise self._error(response, creds, "the chunk upload was refused")
 
         self.send_chunks(

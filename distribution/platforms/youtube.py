@@ -20,7 +20,7 @@ from distribution.platforms.base import (
     _ignore,
     with_token,
 )
-from distribution.platforms.http import FileSlice, Response
+from distribution.platforms.http import Response
 
 CHUNK_QUANTUM = 256 * 1024  # every chunk but the last is a multiple of this
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -101,20 +101,7 @@ class YouTubeAdapter(PlatformAdapter):
 
     def send(self, request, creds, session, persist, on_progress: Progress = _ignore) -> None:
         def put_chunk(first: int, length: int) -> int:
-            last = first + length - 1
-            response = self.call(
-                "PUT",
-                session.session_url,
-                creds,
-                outcome_session=session if last + 1 == session.total_bytes else None,
-                persist=persist,
-                headers={
-                    **self._auth(creds),
-                    "Content-Type": request.content_type,
-                    "Content-Range": f"bytes {first}-{last}/{session.total_bytes}",
-                },
-                body=FileSlice(request.file_path, first, length),
-            )
+            response = self.put_range(request, creds, session, persist, first, length, headers=self._auth(creds))
             return self._confirmed(response, creds, session)
 
         self.send_chunks(

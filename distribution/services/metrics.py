@@ -64,13 +64,15 @@ def _store(distribution: Distribution, metrics: Metrics, now: datetime) -> Distr
     return distribution
 
 
-def distributions_due_for_metrics(*, now: datetime | None = None, limit: int = 100):
-    """Recent posts whose counts are older than the metrics interval, least recently fetched first."""
+def distributions_due_for_metrics(*, now: datetime | None = None, limit: int = 100, owner=None):
+    """Recent posts whose counts are older than the metrics interval, least recently fetched first
+    (of one owner when given)."""
     now = now or timezone.now()
     recent = now - timedelta(days=settings.METRICS_TRACK_DAYS)
     stale = now - timedelta(minutes=settings.METRICS_INTERVAL_MINUTES)
+    qs = Distribution.objects.filter(owner=owner) if owner is not None else Distribution.objects.all()
     return (
-        Distribution.objects.filter(published_at__gte=recent, published_at__lte=now)
+        qs.filter(published_at__gte=recent, published_at__lte=now)
         .exclude(status=DistributionStatus.GONE)
         .filter(Q(last_fetched_at__isnull=True) | Q(last_fetched_at__lt=stale))
         .select_related("account")
@@ -78,9 +80,9 @@ def distributions_due_for_metrics(*, now: datetime | None = None, limit: int = 1
     )
 
 
-def distributions_refresh_metrics(*, now: datetime | None = None, limit: int = 100) -> int:
+def distributions_refresh_metrics(*, now: datetime | None = None, limit: int = 100, owner=None) -> int:
     now = now or timezone.now()
-    due = list(distributions_due_for_metrics(now=now, limit=limit))
+    due = list(distributions_due_for_metrics(now=now, limit=limit, owner=owner))
     for distribution in due:
         distribution_fetch_metrics(distribution=distribution, now=now)
     return len(due)

@@ -1,9 +1,11 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
 
-from accounts.models import User
+from accounts.models import SocialAccount, User
 from library.models import MediaAsset
+from monitoring.models import AutomationJob
 from production.models import Campaign, CampaignStatus, QueueItem
 
 
@@ -18,12 +20,21 @@ def test_demo_setup_creates_a_working_demo_once(db, settings, tmp_path):
     campaign = Campaign.objects.get(owner=user)
     assert campaign.status == CampaignStatus.ACTIVE
     assert QueueItem.objects.filter(campaign=campaign).count() == campaign.videos_per_run
+    assert campaign.target_platforms == ["sandbox"]
+    assert SocialAccount.objects.filter(owner=user, platform="sandbox").count() == 2
+    assert set(AutomationJob.objects.filter(owner=user).values_list("standard", flat=True)) == {
+        "generate",
+        "upload",
+        "cleanup",
+    }
+    assert PeriodicTask.objects.filter(task="monitoring.run_job", enabled=True).count() == 3
 
     counts = (MediaAsset.objects.count(), QueueItem.objects.count())
     again = StringIO()
     call_command("demo_setup", stdout=again)
     assert f"password '{password}'" in again.getvalue(), "the same login is printed on every start"
     assert (MediaAsset.objects.count(), QueueItem.objects.count()) == counts
+    assert AutomationJob.objects.count() == 3 and SocialAccount.objects.count() == 2
 
 
 def test_demo_can_be_switched_off(db, settings, tmp_path):

@@ -182,3 +182,12 @@ def test_renders_from_remote_storage(settings, user, clip_files):
     done = process_next(worker="w")
     assert done.pk == item.pk and done.status == QueueStatus.READY, done.last_error
     assert done.output_asset.file.storage.exists(done.output_asset.file.name)
+
+
+def test_library_detail_shows_where_an_asset_is_used(client, user, spec, assets):
+    item = add(user, spec)
+    client.force_login(user)
+    page = client.get(f"/library/{assets['product'].pk}/").content.decode()
+    assert f"/queue/{item.queue_id}/" in page
+    unused = client.get(f"/library/{assets['music'].pk}/").content.decode()
+    assert "ul class=\"plain usages\"" not in unused

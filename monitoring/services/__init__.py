@@ -1,0 +1,1 @@
+"""Writes of the monitoring app: jobs and their runs, cleanup, stats snapshots, alerts."""
