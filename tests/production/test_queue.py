@@ -190,4 +190,4 @@ def test_library_detail_shows_where_an_asset_is_used(client, user, spec, assets)
     page = client.get(f"/library/{assets['product'].pk}/").content.decode()
     assert f"/queue/{item.queue_id}/" in page
     unused = client.get(f"/library/{assets['music'].pk}/").content.decode()
-    assert "ul class=\"plain usages\"" not in unused
+    assert 'ul class="plain usages"' not in unused
