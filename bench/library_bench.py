@@ -1,6 +1,6 @@
 """Benchmark the media library (issue 3).
 
-    .venv/bin/python bench/library.py [--clips 200] [--rows 10000] [--requests 30]
+    .venv/bin/python bench/library_bench.py [--clips 200] [--rows 10000] [--requests 30]
 
 1. Ingest: generates one small clip (1 s, 160x284, H.264 + AAC) and remuxes it into N
    byte-different copies, then ingests them one by one through `media_asset_ingest`

@@ -1,6 +1,6 @@
 """Upload throughput and memory of the YouTube adapter against its loopback emulator.
 
-    .venv/bin/python bench/upload.py [--size-mb 50] [--rounds 3]
+    .venv/bin/python bench/upload_bench.py [--size-mb 50] [--rounds 3]
 
 Runs the emulator in its own process (`python -m distribution.emulators youtube`), then uploads
 the same file with the adapter (production chunk size) and with a plain

@@ -1,6 +1,6 @@
 """Benchmark the renderer against hand-written ffmpeg and moviepy (issue 4).
 
-    .venv/bin/python bench/render.py [--seconds 30] [--repeat 2]
+    .venv/bin/python bench/render_bench.py [--seconds 30] [--repeat 2]
 
 Generates two 720x1280 clips and a music track, then renders the same composition
 (side by side, music faded in and out, 720x1280 at 30 fps, x264 veryfast CRF 23, AAC):
