@@ -18,7 +18,7 @@ from library.filters import PickFilter
 from library.models import MediaAsset, MediaKind
 from production.models import Campaign, CampaignStatus, QueueItem
 from production.rendering import CompositionSpec, SpecError
-from production.services import queue
+from production.services import queue, specs
 
 SLOT_KINDS = [kind for kind in MediaKind.values if kind != MediaKind.RENDERED]
 
@@ -48,42 +48,22 @@ TRANSITIONS = {
 }
 
 
+def _slot_name(value) -> str | None:
+    return value[len(SLOT_PREFIX) :] if isinstance(value, str) and value.startswith(SLOT_PREFIX) else None
+
+
 def slot_references(template) -> Counter:
     """How often each "@slot" appears where an asset id goes."""
-    found: Counter = Counter()
-
-    def walk(value):
-        if isinstance(value, dict):
-            for key, sub in value.items():
-                if key == "asset" and isinstance(sub, str) and sub.startswith(SLOT_PREFIX):
-                    found[sub[len(SLOT_PREFIX) :]] += 1
-                else:
-                    walk(sub)
-        elif isinstance(value, list):
-            for sub in value:
-                walk(sub)
-
-    walk(template)
-    return found
+    return Counter(name for _, value in specs.asset_references(template) if (name := _slot_name(value)))
 
 
 def fill_slots(template, chosen: dict[str, list[int]]) -> dict:
     """A copy of the template with each "@slot" replaced by the next asset chosen for it."""
     remaining = {slot: list(ids) for slot, ids in chosen.items()}
     filled = copy.deepcopy(template)
-
-    def walk(value):
-        if isinstance(value, dict):
-            for key, sub in value.items():
-                if key == "asset" and isinstance(sub, str) and sub.startswith(SLOT_PREFIX):
-                    value[key] = remaining[sub[len(SLOT_PREFIX) :]].pop(0)
-                else:
-                    walk(sub)
-        elif isinstance(value, list):
-            for sub in value:
-                walk(sub)
-
-    walk(filled)
+    for holder, value in specs.asset_references(filled):
+        if name := _slot_name(value):
+            holder["asset"] = remaining[name].pop(0)
     return filled
 
 

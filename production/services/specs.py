@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,19 @@ from django.conf import settings
 from common.errors import ApplicationError
 from library.models import MediaAsset
 from production.rendering import AssetInfo, CompositionSpec, PolicyReport, SpecError, check_policy
+
+
+def asset_references(spec) -> Iterator[tuple[dict, object]]:
+    """Every (holder, value) where a spec (or a campaign template) names an asset: holder["asset"]."""
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "asset":
+                yield spec, value
+            else:
+                yield from asset_references(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from asset_references(value)
 
 
 def local_path(asset: MediaAsset, workdir: Path) -> str:
