@@ -387,3 +387,27 @@ def _referenced_ids(items: list[NewItem]) -> set[int]:
         for _, value in specs.asset_references(new.spec)
         if isinstance(value, int) and not isinstance(value, bool)
     }
+
+
+@transaction.atomic
+def queue_item_mark_distributed(*, item_id: int, uploaded: bool, message: str = "") -> bool:
+    """A ready item's uploads are settled: `uploaded` when they all succeeded, else failed
+    (every one failed for good). False when the item was not ready."""
+    now = timezone.now()
+    status = QueueStatus.UPLOADED if uploaded else QueueStatus.FAILED
+    changed = QueueItem.objects.filter(pk=item_id, status=QueueStatus.READY).update(status=status, updated_at=now)
+    if changed:
+        text = message or ("Published to every target account" if uploaded else "Every upload failed")
+        queue_log(item_id, text, LogLevel.INFO if uploaded else LogLevel.ERROR)
+    return bool(changed)
+
+
+@transaction.atomic
+def queue_item_reopen_for_upload(*, item_id: int) -> bool:
+    """An item that failed only because its uploads did (it has its rendered file) is ready again."""
+    changed = QueueItem.objects.filter(
+        pk=item_id, status__in=[QueueStatus.FAILED, QueueStatus.UPLOADED], output_asset__isnull=False
+    ).update(status=QueueStatus.READY, updated_at=timezone.now())
+    if changed:
+        queue_log(item_id, "Ready again: an upload is being retried")
+    return bool(changed)
