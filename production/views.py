@@ -261,7 +261,7 @@ def queue_item_action(request, queue_id, action: str):
 
 def _batch_page(request, form: BatchForm):
     page = Paginator(selectors.batch_list(user=request.user), BATCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    progress = dashboard.batch_progress_many(list(page.object_list))
+    progress = batches.batch_progress_many(list(page.object_list))
     rows = [(batch, progress[batch.pk]) for batch in page.object_list]
     polling = any(batch.status in ("pending", "running") for batch, _ in rows)
     context = {"page": page, "rows": rows, "form": form, "polling": polling}

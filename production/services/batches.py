@@ -11,7 +11,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from common.errors import ApplicationError
-from production.models import BatchJob, BatchStatus, BatchType, QueueStatus
+from production.models import BatchJob, BatchStatus, BatchType, QueueItem, QueueStatus
 from production.services import campaigns, queue
 
 TERMINAL = queue.TERMINAL_STATUSES
@@ -99,24 +99,42 @@ def batch_retry_failed(*, batch: BatchJob) -> int:
     return len(failed)
 
 
+def batch_progress_many(batches: list[BatchJob]) -> dict[int, dict]:
+    """Counts by status and an estimate of the time left from the average item time,
+    for a page of batches in two queries."""
+    ids = [batch.pk for batch in batches]
+    counts: dict[int, dict[str, int]] = {pk: {status.value: 0 for status in QueueStatus} for pk in ids}
+    rows = QueueItem.objects.filter(batch_id__in=ids).values("batch_id", "status").annotate(n=Count("id"))
+    for row in rows.order_by():
+        counts[row["batch_id"]][row["status"]] = row["n"]
+    averages = dict(
+        QueueItem.objects.filter(batch_id__in=ids, render_seconds__isnull=False)
+        .values("batch_id")
+        .annotate(a=Avg("render_seconds"))
+        .order_by()
+        .values_list("batch_id", "a")
+    )
+    progress = {}
+    for batch in batches:
+        by_status, average = counts[batch.pk], averages.get(batch.pk)
+        total = sum(by_status.values())
+        done = sum(by_status[s] for s in TERMINAL)
+        remaining = by_status[QueueStatus.PENDING] + by_status[QueueStatus.PROCESSING]
+        progress[batch.pk] = {
+            "total": total,
+            "done": done,
+            "percent": round(100 * done / total, 1) if total else 0.0,
+            "by_status": by_status,
+            "average_item_seconds": average,
+            "estimated_seconds_remaining": average * remaining / batch.concurrency_limit
+            if average and remaining
+            else None,
+        }
+    return progress
+
+
 def batch_progress(batch: BatchJob) -> dict:
-    """Counts by status and an estimate of the time left from the average item time."""
-    rows = batch.items.values("status").annotate(n=Count("id"))
-    counts = {status.value: 0 for status in QueueStatus}
-    counts.update({row["status"]: row["n"] for row in rows})
-    total = sum(counts.values())
-    done = sum(counts[s] for s in TERMINAL)
-    average = batch.items.filter(render_seconds__isnull=False).aggregate(a=Avg("render_seconds"))["a"]
-    remaining = counts[QueueStatus.PENDING] + counts[QueueStatus.PROCESSING]
-    eta = average * remaining / batch.concurrency_limit if average and remaining else None
-    return {
-        "total": total,
-        "done": done,
-        "percent": round(100 * done / total, 1) if total else 0.0,
-        "by_status": counts,
-        "average_item_seconds": average,
-        "estimated_seconds_remaining": eta,
-    }
+    return batch_progress_many([batch])[batch.pk]
 
 
 EXPORT_FIELDS = ["queue_id", "status", "output_url", "error", "render_seconds", "created_at", "completed_at"]

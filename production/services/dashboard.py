@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, QuerySet
+from django.db.models import F, QuerySet
 
 from common.errors import ApplicationError
 from library.models import MediaAsset, MediaStatus
 from library.selectors import media_asset_list
-from production.models import BatchJob, QueueItem, QueueStatus
+from production.models import QueueItem, QueueStatus
 from production.rendering import CompositionSpec, InputShare, SpecError, check_policy, explain
 from production.services.campaigns import fill_slots, slot_references, validate_template
-from production.services.queue import TERMINAL_STATUSES
 from production.services.specs import asset_info
 
 CANDIDATES_SHOWN = 6
@@ -120,36 +119,3 @@ def _shown_path(asset: MediaAsset) -> str:
         return asset.file.path
     except NotImplementedError:
         return asset.file.name
-
-
-def batch_progress_many(batches: list[BatchJob]) -> dict[int, dict]:
-    """`batch_progress` for a page of batches in two queries (same keys)."""
-    ids = [batch.pk for batch in batches]
-    counts: dict[int, dict[str, int]] = {pk: {status.value: 0 for status in QueueStatus} for pk in ids}
-    rows = QueueItem.objects.filter(batch_id__in=ids).values("batch_id", "status").annotate(n=Count("id"))
-    for row in rows.order_by():
-        counts[row["batch_id"]][row["status"]] = row["n"]
-    averages = dict(
-        QueueItem.objects.filter(batch_id__in=ids, render_seconds__isnull=False)
-        .values("batch_id")
-        .annotate(a=Avg("render_seconds"))
-        .order_by()
-        .values_list("batch_id", "a")
-    )
-    progress = {}
-    for batch in batches:
-        by_status, average = counts[batch.pk], averages.get(batch.pk)
-        total = sum(by_status.values())
-        done = sum(by_status[s] for s in TERMINAL_STATUSES)
-        remaining = by_status[QueueStatus.PENDING] + by_status[QueueStatus.PROCESSING]
-        progress[batch.pk] = {
-            "total": total,
-            "done": done,
-            "percent": round(100 * done / total, 1) if total else 0.0,
-            "by_status": by_status,
-            "average_item_seconds": average,
-            "estimated_seconds_remaining": average * remaining / batch.concurrency_limit
-            if average and remaining
-            else None,
-        }
-    return progress
