@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "accounts",
     "library",
     "production",
+    "production.studio",
     "distribution",
     "monitoring",
 ]
@@ -425,6 +426,26 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ReelMill <reelmill@localhost>")
 
 REELMILL_DEMO = env.bool("REELMILL_DEMO", default=True)
+
+# --- AI studio (production/studio) ---------------------------------------------------------
+# Operator-wide provider keys, used for a creator only when the operator allows it (per user in
+# the admin, or for everyone with STUDIO_OPERATOR_KEYS_FOR_ALL).
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
+ELEVENLABS_API_KEY = env.str("ELEVENLABS_API_KEY", default="")
+ELEVENLABS_BASE_URL = env.str("ELEVENLABS_BASE_URL", default="https://api.elevenlabs.io")
+STUDIO_OPERATOR_KEYS_FOR_ALL = env.bool("STUDIO_OPERATOR_KEYS_FOR_ALL", default=False)
+# Estimated spend (USD) allowed per creator and for the whole site per calendar month (UTC).
+STUDIO_USER_MONTHLY_BUDGET_USD = env.float("STUDIO_USER_MONTHLY_BUDGET_USD", default=10.0)
+STUDIO_GLOBAL_MONTHLY_BUDGET_USD = env.float("STUDIO_GLOBAL_MONTHLY_BUDGET_USD", default=200.0)
+STUDIO_PROVIDER_CONNECT_TIMEOUT = env.float("STUDIO_PROVIDER_CONNECT_TIMEOUT", default=10.0)
+STUDIO_PROVIDER_READ_TIMEOUT = env.float("STUDIO_PROVIDER_READ_TIMEOUT", default=120.0)
+STUDIO_PROVIDER_RETRIES = env.int("STUDIO_PROVIDER_RETRIES", default=2)  # on 429/5xx, honouring Retry-After
+STUDIO_PROVIDER_MAX_RETRY_WAIT = env.float("STUDIO_PROVIDER_MAX_RETRY_WAIT", default=30.0)
+STUDIO_PIPER_TIMEOUT_SECONDS = env.int("STUDIO_PIPER_TIMEOUT_SECONDS", default=300)
+STUDIO_MAX_TEXT_CHARACTERS = env.int("STUDIO_MAX_TEXT_CHARACTERS", default=10_000)  # one script or voice-over
+# Local servers (Ollama on 127.0.0.1) are the point of openai_compatible; refuse them on shared sites.
+STUDIO_ALLOW_PRIVATE_PROVIDER_URLS = env.bool("STUDIO_ALLOW_PRIVATE_PROVIDER_URLS", default=DEBUG)
 
 # Security: strict in production, relaxed for plain-HTTP local runs.
 SESSION_COOKIE_HTTPONLY = True

@@ -23,6 +23,7 @@ class MediaKind(models.TextChoices):
     AUDIO = "audio", "Audio track"
     IMAGE = "image", "Image"
     RENDERED = "rendered", "Rendered video"
+    VOICE_OVER = "voice_over", "Voice-over"
 
 
 VIDEO_KINDS = frozenset({MediaKind.TEMPLATE, MediaKind.HOT_VIDEO, MediaKind.PRODUCT, MediaKind.RENDERED})
@@ -39,6 +40,7 @@ class MediaSource(models.TextChoices):
     IMPORTED_URL = "imported_url", "Imported from a URL"
     IMPORTED_FOLDER = "imported_folder", "Imported from a folder"
     RENDERED = "rendered", "Rendered by ReelMill"
+    GENERATED = "generated", "Made in the studio"
 
 
 class Orientation(models.TextChoices):
@@ -128,6 +130,9 @@ class MediaAsset(TimeStampedModel):
 
     status = models.CharField(max_length=12, choices=MediaStatus.choices, default=MediaStatus.PROCESSING)
     rejection_reason = models.CharField(max_length=1000, blank=True)
+    # A voice-over's words in the order spoken: [{"text", "start", "end"}] in seconds, the
+    # script's own text (never a transcription); empty for every other kind.
+    word_timings = models.JSONField(default=list, blank=True)
     times_used = models.PositiveIntegerField(default=0)
     last_used_at = models.DateTimeField(null=True, blank=True)
 

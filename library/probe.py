@@ -142,9 +142,9 @@ def probe(path: Path) -> ProbeResult:
 def check_fits_kind(result: ProbeResult, kind: str) -> None:
     """Raise ProbeError when the streams do not fit what the asset is meant to be."""
     label = MediaKind(kind).label.lower()
-    if kind == MediaKind.AUDIO:
+    if kind in (MediaKind.AUDIO, MediaKind.VOICE_OVER):
         if not result.has_audio:
-            raise ProbeError("An audio track needs an audio stream, and this file has none.")
+            raise ProbeError(f"A {label} needs an audio stream, and this file has none.")
     elif kind == MediaKind.IMAGE:
         if not result.is_still_image:
             raise ProbeError("An image must be a still picture (PNG, JPEG, WebP…); this file is a video or audio.")

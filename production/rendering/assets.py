@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ASSET_KINDS = ("template", "hot_video", "product", "audio", "image", "rendered")
+ASSET_KINDS = ("template", "hot_video", "product", "audio", "image", "rendered", "voice_over")
+AUDIO_KINDS = frozenset({"audio", "voice_over"})
 VISUAL_KINDS = frozenset({"template", "hot_video", "product", "image", "rendered"})
 # Material the user made themselves; "hot_video" is reused material. A "rendered" video may
 # already contain reused clips, so it does not count as original.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .assets import ORIGINAL_KINDS, VISUAL_KINDS, AssetInfo
+from .assets import AUDIO_KINDS, ORIGINAL_KINDS, VISUAL_KINDS, AssetInfo
 from .errors import SpecError
 from .graph import even
 from .spec import CompositionSpec
@@ -65,7 +65,7 @@ def check_policy(
 
 _ROLES = {
     "visual": (VISUAL_KINDS, "a video or an image"),
-    "audio": (frozenset({"audio"}), "an audio track"),
+    "audio": (AUDIO_KINDS, "an audio track"),
     "image": (frozenset({"image"}), "an image"),
 }
 
