@@ -26,6 +26,8 @@ class AssetInfo:
     has_audio: bool = False
     has_video: bool = True
     royalty_free: bool = False
+    # A voice-over's words in the order spoken, (text, start, end) in seconds; () otherwise.
+    words: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def is_still(self) -> bool:

@@ -12,12 +12,11 @@ import imageio_ffmpeg
 from . import presets
 from .assets import AssetInfo
 from .audio import build_audio
-from .captions import to_srt
 from .context import BuildContext
 from .graph import seconds
 from .layout import build_video
 from .spec import CompositionSpec
-from .text import build_text, caption_lines
+from .text import build_text, caption_sidecar
 from .timeline import build_timeline
 
 
@@ -96,7 +95,7 @@ def build_command(
         height=height,
         fps=ctx.fps,
         files=ctx.files,
-        sidecar_srt=_sidecar(spec),
+        sidecar_srt=caption_sidecar(ctx),
     )
 
 
@@ -147,10 +146,3 @@ def _encoder_options(spec: CompositionSpec, fps: int) -> list[str]:
         "-movflags",
         "+faststart",
     ]
-
-
-def _sidecar(spec: CompositionSpec) -> str | None:
-    captions = spec.text.captions
-    if captions is None or not captions.sidecar:
-        return None
-    return to_srt(caption_lines(captions))

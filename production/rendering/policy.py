@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .assets import AUDIO_KINDS, ORIGINAL_KINDS, VISUAL_KINDS, AssetInfo
+from .captions import timings_problem
 from .errors import SpecError
 from .graph import even
 from .spec import CompositionSpec
@@ -67,6 +68,7 @@ _ROLES = {
     "visual": (VISUAL_KINDS, "a video or an image"),
     "audio": (AUDIO_KINDS, "an audio track"),
     "image": (frozenset({"image"}), "an image"),
+    "word_timings": (frozenset({"voice_over"}), "a voice-over with word timings"),
 }
 
 
@@ -79,6 +81,8 @@ def _references(spec: CompositionSpec) -> list[tuple[str, int, str]]:
         refs.append(("voice-over", spec.audio.voice_over.asset, "audio"))
     if spec.text.logo:
         refs.append(("logo", spec.text.logo.asset, "image"))
+    if spec.text.captions and spec.text.captions.voice_over:
+        refs.append(("captions", spec.text.captions.voice_over.asset, "word_timings"))
     return refs
 
 
@@ -93,6 +97,8 @@ def _check_assets(spec: CompositionSpec, assets: Mapping[int, AssetInfo], owner_
             report.errors.append(f"{where}: asset {asset_id} is {asset.status}, not ready")
         elif asset.kind not in kinds:
             report.errors.append(f"{where}: asset {asset_id} is {asset.kind}, expected {wanted}")
+        elif role == "word_timings" and (problem := timings_problem(asset.words)):
+            report.errors.append(f"{where}: asset {asset_id} {problem}")
 
 
 def _check_timing(spec: CompositionSpec, assets: Mapping[int, AssetInfo], report: PolicyReport) -> None:

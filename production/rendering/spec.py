@@ -22,6 +22,7 @@ from .spec_text import (
     CallToActionSpec,
     CaptionsSpec,
     CaptionStyle,
+    CaptionVoiceOverSpec,
     LogoSpec,
     TextSpec,
     TitleSpec,
@@ -245,7 +246,9 @@ class CompositionSpec:
     def asset_ids(self) -> set[int]:
         """Every library asset the spec refers to."""
         ids = {clip.asset for clip in self.inputs}
-        for part in (self.audio.music, self.audio.voice_over, self.text.logo):
+        captions = self.text.captions
+        timings = captions.voice_over if captions is not None else None
+        for part in (self.audio.music, self.audio.voice_over, self.text.logo, timings):
             if part is not None:
                 ids.add(part.asset)
         return ids
@@ -284,6 +287,7 @@ __all__ = [
     "AudioSpec",
     "CallToActionSpec",
     "CaptionStyle",
+    "CaptionVoiceOverSpec",
     "CaptionsSpec",
     "CompositionSpec",
     "InputSpec",

@@ -3,16 +3,38 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
+from typing import Any
 
-from .captions import CaptionLine, parse_ass_events, parse_srt, to_srt
+import pysubs2
+
+from .captions import (
+    CaptionLine,
+    CaptionWord,
+    group_lines,
+    group_words,
+    groups_to_srt,
+    karaoke_events,
+    parse_ass_events,
+    parse_srt,
+    pop_events,
+    timings_problem,
+    to_ass,
+    to_srt,
+)
 from .context import BuildContext
+from .errors import SpecError
 from .fonts import font_file, fonts_dir
 from .graph import even, quote_value, seconds
-from .spec import CaptionsSpec
+from .spec import CaptionsSpec, CaptionStyle
 
 # Roboto's average glyph is about 0.55 em wide; used to wrap lines before drawtext,
 # which cannot wrap by itself.
 AVERAGE_GLYPH_WIDTH = 0.55
+# Wider estimates for bold (and capital) caption words, used only to shrink a single word
+# that would not fit between the safe margins.
+BOLD_GLYPH_WIDTH = 0.6
+UPPERCASE_GLYPH_WIDTH = 0.7
 TEXT_BOX_OPACITY = 0.55
 END_CARD_DIMMING = 0.6
 
@@ -35,6 +57,7 @@ def build_text(ctx: BuildContext, video: str) -> str:
 
 
 def caption_lines(captions: CaptionsSpec) -> list[CaptionLine]:
+    """The cues of an srt, ass or lines source."""
     if captions.lines is not None:
         return captions.lines
     if captions.srt is not None:
@@ -120,27 +143,107 @@ def _ass_colour(colour: str) -> str:
 def _captions(ctx: BuildContext, captions: CaptionsSpec) -> str:
     """Burn captions with libass, fonts only from the package folder."""
     fonts = f":fontsdir={quote_value(fonts_dir())}"
+    path = ctx.workdir / "captions.ass"
     if captions.ass is not None:
         # An ASS script carries its own styles and positions; respect them.
-        path = ctx.workdir / "captions.ass"
         ctx.files[path] = captions.ass
         return f"subtitles=filename={quote_value(path)}{fonts}"
+    if captions.has_word_timings and captions.style.mode != "classic":
+        ctx.files[path] = _word_script(ctx, captions)
+        return f"subtitles=filename={quote_value(path)}{fonts}"
     path = ctx.workdir / "captions.srt"
-    ctx.files[path] = to_srt(caption_lines(captions))
+    ctx.files[path] = to_srt(_classic_lines(ctx, captions))
     return f"subtitles=filename={quote_value(path)}{fonts}:force_style={quote_value(_caption_style(ctx, captions))}"
 
 
-def _caption_style(ctx: BuildContext, captions: CaptionsSpec) -> str:
+def caption_sidecar(ctx: BuildContext) -> str | None:
+    """Text of the <output>.srt: the cues, or for word sources one cue per group of words."""
+    captions = ctx.spec.text.captions
+    if captions is None or not captions.sidecar:
+        return None
+    if captions.has_word_timings:
+        return groups_to_srt(_word_groups(caption_words(ctx, captions), captions.style))
+    return to_srt(caption_lines(captions))
+
+
+def caption_words(ctx: BuildContext, captions: CaptionsSpec) -> list[CaptionWord]:
+    """The words of a word source on the video's clock.
+
+    A voice-over's timings count from the start of its audio, so when the spec also plays
+    that voice-over they move by its delay and stay on the spoken words.
+    """
+    if captions.words is not None:
+        return captions.words
+    assert captions.voice_over is not None
+    where = "text.captions.voice_over.asset"
+    asset = ctx.asset(captions.voice_over.asset, where)
+    if asset.kind != "voice_over":
+        raise SpecError({where: [f"asset {asset.id} is {asset.kind}, expected a voice-over with word timings"]})
+    problem = timings_problem(asset.words)
+    if problem is not None:
+        raise SpecError({where: [f"asset {asset.id} {problem}"]})
+    voice = ctx.spec.audio.voice_over
+    delay = voice.delay if voice is not None and voice.asset == asset.id else 0.0
+    return [CaptionWord(text, start + delay, end + delay) for text, start, end in asset.words]
+
+
+def _word_groups(words: list[CaptionWord], style: CaptionStyle) -> list[list[CaptionWord]]:
+    if style.mode == "classic":
+        return group_words(words, max_words=len(words), max_chars=style.line_chars)
+    return group_words(words, max_words=style.words_per_group, max_chars=style.line_chars)
+
+
+def _displayed_groups(ctx: BuildContext, captions: CaptionsSpec) -> list[list[CaptionWord]]:
+    """The groups on screen: the same groups as the sidecar's cues, in capitals if asked."""
+    groups = _word_groups(caption_words(ctx, captions), captions.style)
+    if not captions.style.uppercase:
+        return groups
+    return [[replace(word, text=word.text.upper()) for word in group] for group in groups]
+
+
+def _classic_lines(ctx: BuildContext, captions: CaptionsSpec) -> list[CaptionLine]:
     style = captions.style
+    if captions.has_word_timings:
+        return group_lines(_displayed_groups(ctx, captions))
+    lines = caption_lines(captions)
+    if style.uppercase:
+        lines = [replace(line, text=line.text.upper()) for line in lines]
+    if style.max_chars_per_line is not None:
+        lines = [replace(line, text=_wrap_at(line.text, style.max_chars_per_line)) for line in lines]
+    return lines
+
+
+def _wrap_at(text: str, columns: int) -> str:
+    return "\n".join(textwrap.fill(part, columns, break_long_words=False) for part in text.splitlines())
+
+
+def _word_script(ctx: BuildContext, captions: CaptionsSpec) -> str:
+    """Karaoke or pop captions as an ASS script sized to the frame."""
+    style = captions.style
+    groups = _displayed_groups(ctx, captions)
+    font_size = _caption_font_size(ctx, style)
+    safe = ctx.spec.output.safe_area
+    glyph = UPPERCASE_GLYPH_WIDTH if style.uppercase else BOLD_GLYPH_WIDTH
+    fit_chars = int(ctx.width * (1 - safe.left - safe.right) / (font_size * glyph))
+    if style.mode == "karaoke":
+        events = karaoke_events(groups, colour=style.color, highlight=style.highlight_color, fit_chars=fit_chars)
+    else:
+        events = pop_events(groups, fit_chars=fit_chars)
+    return to_ass(events, _ssa_style(ctx, style), width=ctx.width, height=ctx.height)
+
+
+def _caption_font_size(ctx: BuildContext, style: CaptionStyle) -> int:
+    return max(8, round(style.size * ctx.scale))
+
+
+def _style_values(ctx: BuildContext, style: CaptionStyle) -> dict[str, Any]:
+    """Font, colours and position of captions, in pixels of the output frame."""
     safe = ctx.spec.output.safe_area
     alignment = {"bottom": 2, "middle": 5, "top": 8}[style.position]
     margin_v = safe.top if style.position == "top" else safe.bottom
-    # PlayRes = the frame size makes every number below a pixel of the output.
-    fields = {
-        "PlayResX": ctx.width,
-        "PlayResY": ctx.height,
+    return {
         "FontName": style.font,
-        "FontSize": max(8, round(style.size * ctx.scale)),
+        "FontSize": _caption_font_size(ctx, style),
         "Bold": 1 if style.bold else 0,
         "PrimaryColour": _ass_colour(style.color),
         "OutlineColour": _ass_colour(style.outline_color),
@@ -152,4 +255,32 @@ def _caption_style(ctx: BuildContext, captions: CaptionsSpec) -> str:
         "MarginL": round(ctx.width * safe.left),
         "MarginR": round(ctx.width * safe.right),
     }
+
+
+def _caption_style(ctx: BuildContext, captions: CaptionsSpec) -> str:
+    """force_style for libass over an .srt; PlayRes = the frame size makes every number a pixel."""
+    fields = {"PlayResX": ctx.width, "PlayResY": ctx.height, **_style_values(ctx, captions.style)}
     return ",".join(f"{key}={value}" for key, value in fields.items())
+
+
+def _ssa_style(ctx: BuildContext, style: CaptionStyle) -> pysubs2.SSAStyle:
+    """The same style as `_caption_style`, for a generated ASS script."""
+    values = _style_values(ctx, style)
+    return pysubs2.SSAStyle(
+        fontname=style.font,
+        fontsize=values["FontSize"],
+        bold=style.bold,
+        primarycolor=_ssa_colour(style.color),
+        outlinecolor=_ssa_colour(style.outline_color),
+        borderstyle=1,
+        outline=values["Outline"],
+        shadow=0,
+        alignment=pysubs2.Alignment(values["Alignment"]),
+        marginv=values["MarginV"],
+        marginl=values["MarginL"],
+        marginr=values["MarginR"],
+    )
+
+
+def _ssa_colour(colour: str) -> pysubs2.Color:
+    return pysubs2.Color(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))

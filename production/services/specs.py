@@ -52,7 +52,19 @@ def asset_info(asset: MediaAsset, *, workdir: Path | None = None) -> AssetInfo:
         has_audio=asset.has_audio,
         has_video=asset.has_video,
         royalty_free=asset.royalty_free,
+        words=word_timings(asset),
     )
+
+
+def word_timings(asset: MediaAsset) -> tuple[tuple[str, float, float], ...]:
+    """A voice-over's stored words as (text, start, end); entries without those keys are left out."""
+    words = []
+    for entry in asset.word_timings or []:
+        try:
+            words.append((str(entry["text"]), float(entry["start"]), float(entry["end"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return tuple(words)
 
 
 def load_assets(*, ids: Iterable[int], workdir: Path | None = None) -> dict[int, AssetInfo]:
