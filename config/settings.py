@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "UploadPrivacyEnum": "distribution.models.Privacy",
         "DistributionStatusEnum": "distribution.models.DistributionStatus",
         "MediaKindEnum": "library.models.MediaKind",
+        "StudioProviderEnum": "production.studio.models.Provider",
         "AlertKindEnum": "monitoring.models.AlertKind",
         "JobPlatformEnum": "monitoring.models.platform_choices",
         "JobTypeEnum": "monitoring.models.JobType",
@@ -302,6 +303,7 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-uploads": {"task": "distribution.dispatch_due_uploads", "schedule": 30.0},
     "refresh-engagement-metrics": {"task": "distribution.refresh_metrics", "schedule": 300.0},
     "monitoring-system-check": {"task": "monitoring.system_check", "schedule": 300.0},
+    "studio-resume-stalled": {"task": "studio.resume_stalled", "schedule": 120.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -185,6 +185,7 @@ class Exchange:
             raise DropConnection
         payload = body if isinstance(body, bytes) else (json.dumps(body) if body is not None else "").encode()
         handler = self.handler
+        self.record.status = status  # before the answer leaves: a client may read records at once
         handler.send_response(status)
         content_type = "application/json" if body is not None and not isinstance(body, (bytes, str)) else "text/plain"
         handler.send_header("Content-Type", content_type)
@@ -193,7 +194,6 @@ class Exchange:
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
         handler.wfile.write(payload)
-        self.record.status = status
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.http_client import HttpClient
 from distribution.platforms.base import (
     Credentials,
     ErrorKind,
@@ -33,7 +34,6 @@ from distribution.platforms.base import (
     UploadSession,
 )
 from distribution.platforms.facebook import FacebookAdapter
-from distribution.platforms.http import HttpClient
 from distribution.platforms.instagram import InstagramAdapter
 from distribution.platforms.sandbox import SandboxAdapter
 from distribution.platforms.tiktok import TikTokAdapter

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
-from distribution.platforms.http import FileSlice, HttpClient, Response, TransportError, redact
+from common.http_client import FileSlice, HttpClient, Response, TransportError, redact
 
 logger = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from common.http_client import FileSlice
 from distribution.platforms.base import (
     Credentials,
     ErrorKind,
@@ -17,7 +18,6 @@ from distribution.platforms.base import (
     _ignore,
 )
 from distribution.platforms.graph import GraphAdapter, insight_values
-from distribution.platforms.http import FileSlice
 
 MIB = 1024 * 1024
 REEL_METRICS = "blue_reels_play_count,post_video_likes_by_reaction_type,post_video_social_actions"

@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from common.http_client import Response
 from distribution.platforms.base import Credentials, ErrorKind, PlatformAdapter, PlatformError, with_token
-from distribution.platforms.http import Response
 
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
 REVOKED_SUBCODES = frozenset({458, 459, 460, 464})  # app removed, checkpoint, password changed, unconfirmed

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+from common.http_client import Response
 from distribution.platforms.base import (
     Credentials,
     ErrorKind,
@@ -20,7 +21,6 @@ from distribution.platforms.base import (
     _ignore,
     with_token,
 )
-from distribution.platforms.http import Response
 
 MIB = 1024 * 1024
 PRIVACY_LEVELS = {

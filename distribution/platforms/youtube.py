@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from common.http_client import Response
 from distribution.platforms.base import (
     Credentials,
     ErrorKind,
@@ -20,7 +21,6 @@ from distribution.platforms.base import (
     _ignore,
     with_token,
 )
-from distribution.platforms.http import Response
 
 CHUNK_QUANTUM = 256 * 1024  # every chunk but the last is a multiple of this
 PACIFIC = ZoneInfo("America/Los_Angeles")

@@ -21,9 +21,9 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import SocialAccount
 from accounts.services import redact as redact_account
+from common.http_client import TransportError, redact
 from distribution.models import AttemptOutcome, Upload, UploadAttempt
 from distribution.platforms import Credentials, HttpClient, RetryPolicy, UploadSession, get_adapter
-from distribution.platforms.http import TransportError, redact
 
 # Settings holding each platform's OAuth client (filled by the OAuth connect flows).
 CLIENT_SETTINGS = {

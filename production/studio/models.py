@@ -46,7 +46,7 @@ class ProviderKey(TimeStampedModel):
     provider = models.CharField(max_length=24, choices=Provider.choices)
     label = models.CharField(max_length=100)
     # Required for openai_compatible (e.g. http://127.0.0.1:11434/v1); blank = the provider's own.
-    base_url = models.URLField(max_length=500, blank=True)
+    base_url = models.CharField(max_length=500, blank=True)
     # Encrypted with ACCOUNT_ENCRYPTION_KEY; write-only everywhere. Local servers may need none.
     api_key = encrypt(models.TextField(blank=True, default=""))
     default_model = models.CharField(max_length=200, blank=True)

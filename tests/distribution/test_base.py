@@ -1,5 +1,6 @@
 import pytest
 
+from common.http_client import redact
 from distribution.emulators import Fault, YouTubeEmulator
 from distribution.platforms import (
     Credentials,
@@ -10,7 +11,6 @@ from distribution.platforms import (
     YouTubeAdapter,
     get_adapter,
 )
-from distribution.platforms.http import redact
 
 
 def test_defaults_point_at_the_real_platforms():

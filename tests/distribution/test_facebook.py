@@ -3,9 +3,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from common.http_client import HttpClient
 from distribution.emulators import FacebookEmulator, Fault
 from distribution.platforms import Credentials, PlatformError, PublishRequest, PublishStatus, UploadSession, get_adapter
-from distribution.platforms.http import HttpClient
 
 CHUNK = 200_000
 

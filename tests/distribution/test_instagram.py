@@ -4,9 +4,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from common.http_client import HttpClient
 from distribution.emulators import Fault, InstagramEmulator
 from distribution.platforms import Credentials, PlatformError, PublishRequest, PublishStatus, UploadSession, get_adapter
-from distribution.platforms.http import HttpClient
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

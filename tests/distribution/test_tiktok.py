@@ -1,8 +1,8 @@
 import pytest
 
+from common.http_client import HttpClient
 from distribution.emulators import Fault, TikTokEmulator
 from distribution.platforms import Credentials, PlatformError, PublishRequest, PublishStatus, UploadSession, get_adapter
-from distribution.platforms.http import HttpClient
 from distribution.platforms.tiktok import ChunkRules
 
 MIN_CHUNK = 64 * 1024

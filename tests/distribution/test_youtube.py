@@ -2,6 +2,7 @@ import logging
 
 import pytest
 
+from common.http_client import HttpClient
 from distribution.emulators import Fault, YouTubeEmulator
 from distribution.platforms import (
     Credentials,
@@ -12,7 +13,6 @@ from distribution.platforms import (
     UploadSession,
     get_adapter,
 )
-from distribution.platforms.http import HttpClient
 
 CHUNK = 256 * 1024
 

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('provider', models.CharField(choices=[('openai', 'OpenAI'), ('openai_compatible', 'OpenAI-compatible server'), ('elevenlabs', 'ElevenLabs')], max_length=24)),
                 ('label', models.CharField(max_length=100)),
-                ('base_url', models.URLField(blank=True, max_length=500)),
+                ('base_url', models.CharField(blank=True, max_length=500)),
                 ('api_key', django_cryptography.fields.encrypt(models.TextField(blank=True, default=''))),
                 ('default_model', models.CharField(blank=True, max_length=200)),
                 ('default_voice', models.CharField(blank=True, max_length=200)),

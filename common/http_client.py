@@ -1,8 +1,10 @@
-"""The one outbound HTTP client of the platform adapters.
+"""The one outbound HTTP client: platform adapters (distribution) and studio providers.
 
-Everything that leaves ReelMill for a platform goes through `HttpClient.request`: one place for
-timeouts, connection pooling, large send blocks, logging with secrets redacted, and turning
-`requests` exceptions into a `TransportError` that says whether the request body was sent.
+Everything that leaves ReelMill for a platform or a provider goes through `HttpClient.request`:
+one place for timeouts, connection pooling, large send blocks, logging with secrets redacted, and
+turning `requests` exceptions into a `TransportError` that says whether the request body was sent
+and whether the host could be reached at all. (The studio's OpenAI adapter rides on the official
+`openai` package's own transport; it redacts through `redact` here.)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +30,11 @@ SEND_BLOCK_SIZE = 1024 * 1024  # bytes handed to the socket per write; urllib3's
 _SECRET_PATTERNS = (
     re.compile(r"(?i)\b(Bearer|OAuth)\s+[^\s\"',]+"),
     re.compile(
-        r"(?i)((?:access_token|refresh_token|client_secret|upload_token|fb_exchange_token|id_token)"
-        r"[\"']?\s*[=:]\s*[\"']?)[^\s\"'&,}]+"
+        r"(?i)((?:access_token|refresh_token|client_secret|upload_token|fb_exchange_token|id_token"
+        r"|xi-api-key|api[_-]key)[\"']?\s*[=:]\s*[\"']?)[^\s\"'&,}]+"
     ),
+    # Provider keys by their shape, masked or not: OpenAI `sk-…`/`sk-proj-…`, ElevenLabs `sk_…`.
+    re.compile(r"\bsk[-_][A-Za-z0-9_\-*]{8,}"),
 )
 
 
@@ -39,15 +44,18 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     text = _SECRET_PATTERNS[0].sub(lambda match: f"{match.group(1)} {REDACTED}", text)
-    return _SECRET_PATTERNS[1].sub(lambda match: f"{match.group(1)}{REDACTED}", text)
+    text = _SECRET_PATTERNS[1].sub(lambda match: f"{match.group(1)}{REDACTED}", text)
+    return _SECRET_PATTERNS[2].sub(REDACTED, text)
 
 
 class TransportError(Exception):
-    """No HTTP answer. `timed_out` means the body went out and the answer never came."""
+    """No HTTP answer. `timed_out` means the body went out and the answer never came;
+    `unreachable` means no connection was made at all (refused, unknown host, connect timeout)."""
 
-    def __init__(self, message: str, *, timed_out: bool) -> None:
+    def __init__(self, message: str, *, timed_out: bool, unreachable: bool = False) -> None:
         super().__init__(message)
         self.timed_out = timed_out
+        self.unreachable = unreachable
 
 
 class FileSlice:
@@ -153,7 +161,9 @@ class HttpClient:
         except requests.RequestException as error:
             logger.warning("%s %s: %s", method, redact(url, secrets), type(error).__name__)
             raise TransportError(
-                f"connection to {_host(url)} failed ({type(error).__name__})", timed_out=False
+                f"connection to {_host(url)} failed ({type(error).__name__})",
+                timed_out=False,
+                unreachable=_never_connected(error),
             ) from error
         response = Response(raw.status_code, raw.headers, raw.text)
         logger.debug(
@@ -175,3 +185,13 @@ class HttpClient:
 
 def _host(url: str) -> str:
     return requests.utils.urlparse(url).netloc
+
+
+def _never_connected(error: requests.RequestException) -> bool:
+    """True when the request never reached the server: refused, unresolvable, connect timeout."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if not isinstance(error, requests.ConnectionError):
+        return False
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError)

@@ -1,0 +1,19 @@
+from django.urls import re_path
+
+from common.api import OptionalSlashRouter
+from production.studio import apis
+
+router = OptionalSlashRouter()
+router.register("keys", apis.ProviderKeyViewSet, basename="provider-key")
+router.register("prompt-templates", apis.PromptTemplateViewSet, basename="prompt-template")
+router.register("scripts", apis.ScriptViewSet, basename="script")
+router.register("voices", apis.VoiceViewSet, basename="voice")
+router.register("voice-overs", apis.VoiceOverViewSet, basename="voice-over")
+
+urlpatterns = [
+    re_path(r"^usage/?$", apis.UsageApi.as_view(), name="studio-usage"),
+    # The seeds' verbs, with this API's conventions.
+    re_path(r"^ai/text/generate-script/?$", apis.GenerateScriptApi.as_view(), name="ai-generate-script"),
+    re_path(r"^ai/audio/synthesize/?$", apis.SynthesizeApi.as_view(), name="ai-synthesize"),
+    *router.urls,
+]

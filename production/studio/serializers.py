@@ -1,0 +1,303 @@
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import serializers
+
+from accounts.platforms import Platform
+from production.studio.models import (
+    MAX_SPEED,
+    MAX_TOPIC,
+    MIN_SPEED,
+    PromptTemplate,
+    Provider,
+    ProviderKey,
+    Script,
+    TemplateCategory,
+    Voice,
+    VoiceOver,
+)
+from production.studio.services.scripts import SCRIPT_ENGINES
+
+
+class ProviderKeySerializer(serializers.ModelSerializer):
+    """A key as the API shows it: never the secret itself."""
+
+    has_key = serializers.BooleanField(source="has_secret", read_only=True)
+
+    class Meta:
+        model = ProviderKey
+        fields = [
+            "id",
+            "provider",
+            "label",
+            "base_url",
+            "has_key",
+            "default_model",
+            "default_voice",
+            "is_default",
+            "status",
+            "last_tested_at",
+            "last_error",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProviderKeyInputSerializer(serializers.Serializer):
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    api_key = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", write_only=True, trim_whitespace=False
+    )
+    base_url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    default_model = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    default_voice = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    is_default = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class ProviderKeyUpdateSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=100, required=False)
+    api_key = serializers.CharField(max_length=500, required=False, allow_blank=True, write_only=True)
+    base_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    default_model = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    default_voice = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class KeyTestSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1, help_text="The key to test")
+
+
+class StudioUsageByProviderSerializer(serializers.Serializer):
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    calls = serializers.IntegerField()
+    cost_usd = serializers.DecimalField(max_digits=12, decimal_places=4)
+    tokens = serializers.IntegerField()
+    characters = serializers.IntegerField()
+
+
+class StudioUsageSerializer(serializers.Serializer):
+    budget_usd = serializers.DecimalField(max_digits=12, decimal_places=2)
+    spent_usd = serializers.DecimalField(max_digits=12, decimal_places=4)
+    remaining_usd = serializers.DecimalField(max_digits=12, decimal_places=4)
+    calls = serializers.IntegerField()
+    by_provider = StudioUsageByProviderSerializer(many=True)
+
+
+class PromptTemplateSerializer(serializers.ModelSerializer):
+    builtin = serializers.BooleanField(source="is_builtin", read_only=True)
+
+    class Meta:
+        model = PromptTemplate
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "category",
+            "description",
+            "instructions",
+            "target_seconds",
+            "language",
+            "version",
+            "builtin",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "slug", "version", "builtin", "created_at", "updated_at"]
+
+
+class PromptTemplateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    category = serializers.ChoiceField(choices=TemplateCategory.choices)
+    instructions = serializers.CharField(max_length=4000)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    target_seconds = serializers.IntegerField(min_value=5, max_value=600, required=False, default=30)
+    language = serializers.CharField(max_length=12, required=False, default="en")
+
+
+class SceneSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=1000)
+    keywords = serializers.ListField(
+        child=serializers.CharField(max_length=60), max_length=10, required=False, default=list
+    )
+    seconds = serializers.FloatField(read_only=True)
+
+
+class ScriptSerializer(serializers.ModelSerializer):
+    template_name = serializers.CharField(source="template.name", read_only=True, default=None)
+    scenes = SceneSerializer(many=True, read_only=True)
+    spoken_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Script
+        fields = [
+            "id",
+            "topic",
+            "template",
+            "template_name",
+            "template_version",
+            "inputs",
+            "engine",
+            "model",
+            "title",
+            "hook",
+            "scenes",
+            "call_to_action",
+            "captions",
+            "word_count",
+            "estimated_seconds",
+            "spoken_text",
+            "status",
+            "error",
+            "notes",
+            "edited",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def _engine_choices() -> list[tuple[str, str]]:
+    labels = dict(
+        [("template", "Offline template writer"), *Provider.choices],
+    )
+    return [(engine, labels[engine]) for engine in SCRIPT_ENGINES]
+
+
+class ScriptGenerateSerializer(serializers.Serializer):
+    """Write a script from a topic (offline by default), or split your own `text` into scenes."""
+
+    topic = serializers.CharField(max_length=MAX_TOPIC, required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=False, trim_whitespace=False)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    template = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    provider = serializers.ChoiceField(
+        choices=_engine_choices(), required=False, allow_null=True, default=None,
+        help_text="template = offline; omitted = your default LLM key, else offline",
+    )
+    key = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    model = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    style = serializers.CharField(max_length=60, required=False, allow_blank=True, default="", help_text="Tone")
+    product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    audience = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    duration = serializers.IntegerField(min_value=5, max_value=600, required=False, allow_null=True, default=None)
+    platform = serializers.ChoiceField(choices=Platform.choices, required=False, allow_blank=True, default="")
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, default=0)
+    regenerate = serializers.BooleanField(required=False, default=False)
+
+    def validate_text(self, value: str) -> str:
+        limit = settings.STUDIO_MAX_TEXT_CHARACTERS
+        if len(value) > limit:
+            raise serializers.ValidationError(f"At most {limit:,} characters (this has {len(value):,}).")
+        return value
+
+    def validate(self, data: dict) -> dict:
+        if not data.get("text") and not data.get("topic", "").strip():
+            raise serializers.ValidationError({"topic": ["Give a topic, or your own text."]})
+        return data
+
+
+class ScriptUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    hook = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    scenes = SceneSerializer(many=True, required=False)
+    call_to_action = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    captions = serializers.DictField(required=False)
+
+
+class VoiceSerializer(serializers.ModelSerializer):
+    preview_url = serializers.SerializerMethodField()
+    offline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Voice
+        fields = [
+            "id",
+            "engine",
+            "voice_id",
+            "name",
+            "language",
+            "gender",
+            "tags",
+            "description",
+            "licence",
+            "offline",
+            "preview_url",
+        ]
+        read_only_fields = fields
+
+    def get_preview_url(self, voice: Voice) -> str | None:
+        return voice.preview.url if voice.preview else None
+
+    def get_offline(self, voice: Voice) -> bool:
+        from production.studio.services.voices import LOCAL_ENGINES
+
+        return voice.engine in LOCAL_ENGINES
+
+
+class WordSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    start = serializers.FloatField()
+    end = serializers.FloatField()
+
+
+class VoiceOverSerializer(serializers.ModelSerializer):
+    voice = VoiceSerializer(read_only=True)
+    asset = serializers.IntegerField(source="asset_id", read_only=True, allow_null=True)
+    audio_url = serializers.SerializerMethodField()
+    duration_seconds = serializers.FloatField(source="asset.duration_seconds", read_only=True, default=None)
+
+    class Meta:
+        model = VoiceOver
+        fields = [
+            "id",
+            "script",
+            "voice",
+            "text",
+            "speed",
+            "status",
+            "progress",
+            "error",
+            "asset",
+            "audio_url",
+            "duration_seconds",
+            "timing_source",
+            "aligned_share",
+            "synthesis_seconds",
+            "alignment_seconds",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_audio_url(self, voice_over: VoiceOver) -> str | None:
+        asset = voice_over.asset
+        return asset.file.url if asset is not None and asset.file else None
+
+
+class VoiceOverTimingsSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    timing_source = serializers.CharField()
+    duration_seconds = serializers.FloatField(allow_null=True)
+    words = WordSerializer(many=True)
+
+
+class VoiceOverCreateSerializer(serializers.Serializer):
+    """Voice a script, or free text. `voice` omitted = the offline voice."""
+
+    script = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    text = serializers.CharField(required=False, allow_null=True, default=None, trim_whitespace=False)
+    voice = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    speed = serializers.FloatField(min_value=MIN_SPEED, max_value=MAX_SPEED, required=False, default=1.0)
+    regenerate = serializers.BooleanField(required=False, default=False)
+
+    def validate_text(self, value: str | None) -> str | None:
+        limit = settings.STUDIO_MAX_TEXT_CHARACTERS
+        if value is not None and len(value) > limit:
+            raise serializers.ValidationError(f"At most {limit:,} characters (this has {len(value):,}).")
+        return value
+
+    def validate(self, data: dict) -> dict:
+        if (data.get("script") is None) == (data.get("text") is None):
+            raise serializers.ValidationError({"text": ["Give either a script id or text to voice, not both."]})
+        return data
