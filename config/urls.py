@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("library.api_urls")),
     path("", include("production.api_urls")),
+    path("", include("production.studio.api_urls")),
     path("", include("distribution.api_urls")),
     path("", include("monitoring.api_urls")),
 ]
