@@ -29,12 +29,12 @@ def provider_sleeps(monkeypatch) -> list[float]:
 
 
 @pytest.fixture
-def eager(django_capture_on_commit_callbacks):
-    """Tasks run inline when their transaction commits, as a worker would run them."""
+def eager():
+    """Tasks run inline, as a worker would run them (wrap requests in
+    django_capture_on_commit_callbacks(execute=True) so the on-commit enqueue fires)."""
     from config.celery import app
 
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    with django_capture_on_commit_callbacks(execute=True):
-        yield
+    yield
     app.conf.task_always_eager = before

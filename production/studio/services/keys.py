@@ -196,7 +196,10 @@ def provider_key_test(*, key: ProviderKey) -> ProviderKey:
     resolved = resolved_from_key(key)
     try:
         provider_call(
-            user=key.owner, resolved=resolved, kind=CallKind.TEST, call=lambda: providers.test_key(resolved.credentials())
+            user=key.owner,
+            resolved=resolved,
+            kind=CallKind.TEST,
+            call=lambda: providers.test_key(resolved.credentials()),
         )
     except providers.ProviderError as exc:
         key.status, key.last_error = KeyStatus.FAILED, exc.message[:500]
@@ -262,8 +265,10 @@ def key_for(*, user: User, provider: str, key: ProviderKey | None = None) -> Res
 def default_llm_provider(user: User) -> str | None:
     """The LLM provider a user's scripts use when they do not say: their default working key's, if any."""
     for provider in LLM_PROVIDERS:
-        if ProviderKey.objects.filter(owner=user, provider=provider, is_default=True).exclude(
-            status=KeyStatus.FAILED
-        ).exists():
+        if (
+            ProviderKey.objects.filter(owner=user, provider=provider, is_default=True)
+            .exclude(status=KeyStatus.FAILED)
+            .exists()
+        ):
             return provider
     return None

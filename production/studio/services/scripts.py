@@ -255,17 +255,24 @@ def _failure_message(exc: Exception) -> str | None:
     return None
 
 
-def _starter_for(template: PromptTemplate | None) -> dict:
-    from production.studio.writers.starters import STARTERS
+def _template_data(template: PromptTemplate | None) -> dict:
+    """What the writers need of a template: a built-in's own frames, or a creator's text and category."""
+    from production.studio.writers.starters import STARTER_TEMPLATES, starter
 
-    if template is not None:
-        for starter in STARTERS:
-            if starter["slug"] == template.slug and template.is_builtin:
-                return starter
-        for starter in STARTERS:
-            if starter["category"] == template.category:
-                return {**starter, "name": template.name, "instructions": template.instructions}
-    return STARTERS[0]
+    if template is None:
+        return STARTER_TEMPLATES[0]
+    if template.is_builtin and template.slug:
+        try:
+            return starter(template.slug)
+        except KeyError:
+            pass
+    return {
+        "slug": f"user-{template.pk}",
+        "name": template.name,
+        "category": template.category,
+        "instructions": template.instructions,
+        "version": template.version,
+    }
 
 
 def _write(script: Script) -> tuple[ScriptDraft, str]:
@@ -274,7 +281,7 @@ def _write(script: Script) -> tuple[ScriptDraft, str]:
         from production.studio.writers import template as template_writer
 
         draft = template_writer.write(
-            _starter_for(script.template),
+            _template_data(script.template),
             topic=script.topic,
             product=inputs.get("product", ""),
             audience=inputs.get("audience", ""),
@@ -303,7 +310,11 @@ def _write_with_llm(script: Script) -> tuple[ScriptDraft, str]:
     def chat(messages: list[dict], *, json_schema: dict | None):
         prompt_tokens = sum(len(message.get("content", "")) for message in messages) // 4
         estimate = estimate_cost(
-            resolved.provider, CallKind.CHAT, model, prompt_tokens=prompt_tokens, completion_tokens=MAX_COMPLETION_TOKENS
+            resolved.provider,
+            CallKind.CHAT,
+            model,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=MAX_COMPLETION_TOKENS,
         )
         return provider_call(
             user=script.owner,
@@ -320,10 +331,9 @@ def _write_with_llm(script: Script) -> tuple[ScriptDraft, str]:
             ),
         )
 
-    starter = _starter_for(script.template)
     outcome = llm.write(
         chat,
-        instructions=script.template.instructions if script.template else starter["instructions"],
+        instructions=_template_data(script.template)["instructions"],
         topic=script.topic,
         target_seconds=inputs.get("target_seconds", 30),
         platform=inputs.get("platform", ""),
@@ -384,7 +394,7 @@ def script_create_from_text(*, owner: User, text: str, title: str = "", topic: s
 
 
 def _clean_scenes(scenes) -> list[SceneDraft]:
-    from production.studio.writers.text import keywords_for
+    from production.studio.writers.text import keywords as keywords_of
 
     if not isinstance(scenes, list) or not scenes:
         raise _bad("scenes", "A script needs at least one scene.")
@@ -401,7 +411,7 @@ def _clean_scenes(scenes) -> list[SceneDraft]:
             raise _bad(f"scenes.{index}.text", f"At most {MAX_SCENE_TEXT} characters.")
         keywords = scene.get("keywords")
         if keywords is None or keywords == []:
-            keywords = keywords_for(text)
+            keywords = keywords_of(text)
         if not isinstance(keywords, list) or not all(isinstance(k, str) and 0 < len(k) <= 60 for k in keywords):
             raise _bad(f"scenes.{index}.keywords", "A list of short words or phrases.")
         seconds = round(len(text.split()) / WORDS_PER_SECOND, 1)
@@ -438,12 +448,16 @@ def script_update(
 ) -> Script:
     """Edit a ready script by hand before voicing it; the timings follow the new words."""
     if script.status != ScriptStatus.READY:
-        raise ApplicationError(f"Only a ready script can be edited (this one is {script.get_status_display().lower()}).")
+        raise ApplicationError(
+            f"Only a ready script can be edited (this one is {script.get_status_display().lower()})."
+        )
     draft = ScriptDraft(
         title=script.title if title is None else _short(title, "title"),
         hook=script.hook if hook is None else _short(hook, "hook", 500),
         scenes=[SceneDraft(**scene) for scene in script.scenes] if scenes is None else _clean_scenes(scenes),
-        call_to_action=script.call_to_action if call_to_action is None else _short(call_to_action, "call_to_action", 300),
+        call_to_action=script.call_to_action
+        if call_to_action is None
+        else _short(call_to_action, "call_to_action", 300),
         captions=script.captions if captions is None else _clean_captions(captions),
     )
     if len(draft.spoken_parts()) == 0:

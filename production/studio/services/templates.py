@@ -97,7 +97,7 @@ def prompt_template_delete(*, template: PromptTemplate) -> None:
 @transaction.atomic
 def prompt_templates_sync_builtin() -> int:
     """Create or refresh the built-in starter templates from the code; returns how many changed."""
-    from production.studio.writers.starters import STARTERS
+    from production.studio.writers.starters import STARTER_TEMPLATES as STARTERS
 
     changed = 0
     for starter in STARTERS:

@@ -123,7 +123,9 @@ def voice_over_create(
     cache_key = _cache_key(voice, text, speed)
     if not regenerate:
         cached = (
-            VoiceOver.objects.filter(owner=owner, cache_key=cache_key, status=VoiceOverStatus.READY, asset__isnull=False)
+            VoiceOver.objects.filter(
+                owner=owner, cache_key=cache_key, status=VoiceOverStatus.READY, asset__isnull=False
+            )
             .order_by("-created_at")
             .first()
         )
@@ -195,7 +197,10 @@ def _make(voice_over: VoiceOver, workdir: Path) -> None:
     from production.studio.engines import alignment
 
     spoken = speak(
-        user=voice_over.owner, voice=voice_over.voice, chunks=chunks_of(voice_over.text), speed=voice_over.speed,
+        user=voice_over.owner,
+        voice=voice_over.voice,
+        chunks=chunks_of(voice_over.text),
+        speed=voice_over.speed,
         workdir=workdir,
     )
     voice_over.synthesis_seconds = round(spoken.seconds, 3)
@@ -294,9 +299,7 @@ def _speak_with_provider(user: User, voice: Voice, chunks: list[str], speed: flo
         source = workdir / f"piece-{index}.{result.extension}"
         source.write_bytes(result.audio)
         pieces.append(audio.to_wav(source, workdir / f"piece-{index}.wav"))
-        timed.append(
-            alignment.words_from_characters(group, *result.char_timings) if result.char_timings else None
-        )
+        timed.append(alignment.words_from_characters(group, *result.char_timings) if result.char_timings else None)
     joined = audio.join_wavs(pieces, workdir / "voice.wav")
     words = None
     if all(group_words is not None for group_words in timed):
@@ -325,9 +328,9 @@ def voice_overs_resume_stalled(*, limit: int = 50) -> int:
     stale = VoiceOver.objects.filter(status__in=busy, updated_at__lt=now - STALE_AFTER).values_list("pk", flat=True)
     VoiceOver.objects.filter(pk__in=list(stale[:limit])).update(status=VoiceOverStatus.QUEUED, updated_at=now)
     waiting = list(
-        VoiceOver.objects.filter(
-            status=VoiceOverStatus.QUEUED, updated_at__lt=now - timedelta(minutes=1)
-        ).values_list("pk", flat=True)[:limit]
+        VoiceOver.objects.filter(status=VoiceOverStatus.QUEUED, updated_at__lt=now - timedelta(minutes=1)).values_list(
+            "pk", flat=True
+        )[:limit]
     )
     for voice_over_id in waiting:
         voice_over_make_task.delay(voice_over_id)

