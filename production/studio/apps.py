@@ -16,8 +16,5 @@ def _sync_catalogues(sender, **kwargs) -> None:
     from production.studio.services.templates import prompt_templates_sync_builtin
     from production.studio.services.voices import voices_sync_local
 
-    try:  # TEMPORARY while the writers and engines land
-        prompt_templates_sync_builtin()
-        voices_sync_local()
-    except ImportError:
-        pass
+    prompt_templates_sync_builtin()
+    voices_sync_local()

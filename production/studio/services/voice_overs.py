@@ -259,13 +259,13 @@ def speak(*, user: User, voice: Voice, chunks: list[str], speed: float, workdir:
 
 
 def _speak_locally(voice: Voice, chunks: list[str], speed: float, workdir: Path) -> Spoken:
-    from production.studio.engines import normalize, piper
+    from production.studio.engines import piper
 
-    said = [normalize.spoken_text(normalize.spoken_tokens(chunk)) or chunk for chunk in chunks]
+    # The engines say numbers, money and years the way the aligner expects them (normalize.py).
     if voice.engine == Engine.ESPEAK:
-        result = piper.synthesize_espeak(said, voice_id=voice.voice_id, speed=speed, workdir=workdir)
+        result = piper.synthesize_espeak(chunks, voice_id=voice.voice_id, speed=speed, workdir=workdir)
     else:
-        result = piper.synthesize(said, speed=speed, workdir=workdir)
+        result = piper.synthesize(chunks, speed=speed, workdir=workdir)
     return Spoken(result.wav_path, result.duration, list(result.spans), chunks, None, 0.0)
 
 
@@ -296,7 +296,7 @@ def _speak_with_provider(user: User, voice: Voice, chunks: list[str], speed: flo
             estimate=estimate if estimate > 0 else Decimal("0"),
             call=lambda group=group: providers.speech(credentials, group, voice=voice.voice_id, speed=speed),
         )
-        source = workdir / f"piece-{index}.{result.extension}"
+        source = workdir / f"received-{index}.{result.extension}"
         source.write_bytes(result.audio)
         pieces.append(audio.to_wav(source, workdir / f"piece-{index}.wav"))
         timed.append(alignment.words_from_characters(group, *result.char_timings) if result.char_timings else None)
