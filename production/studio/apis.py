@@ -142,7 +142,9 @@ class ProviderKeyViewSet(
 
 
 class UsageApi(APIView):
-    @extend_schema(responses={200: StudioUsageSerializer}, summary="This month's provider calls and spend against your budget")
+    @extend_schema(
+        responses={200: StudioUsageSerializer}, summary="This month's provider calls and spend against your budget"
+    )
     def get(self, request):
         return Response(StudioUsageSerializer(selectors.usage_summary(user=request.user)).data)
 
@@ -448,4 +450,3 @@ class SynthesizeApi(APIView):
     )
     def post(self, request):
         return _create_voice_over(request)
-

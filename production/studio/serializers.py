@@ -172,7 +172,10 @@ class ScriptGenerateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     template = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     provider = serializers.ChoiceField(
-        choices=_engine_choices(), required=False, allow_null=True, default=None,
+        choices=_engine_choices(),
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="template = offline; omitted = your default LLM key, else offline",
     )
     key = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)

@@ -168,7 +168,15 @@ def test_elevenlabs_voice_uses_its_own_timings(synthesize, user, elevenlabs_emul
     voice_over = VoiceOver.objects.get(pk=response.json()["id"])
     assert voice_over.status == VoiceOverStatus.READY, voice_over.error
     assert voice_over.timing_source == TimingSource.PROVIDER
-    assert [w["text"] for w in voice_over.asset.word_timings] == "Brew better coffee, at home: 3 habits.".split()
+    assert [w["text"] for w in voice_over.asset.word_timings] == [
+        "Brew",
+        "better",
+        "coffee,",
+        "at",
+        "home:",
+        "3",
+        "habits.",
+    ]
 
 
 def test_a_paid_voice_beyond_the_budget_fails_without_calling(synthesize, user, openai_emulator, settings):
