@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts import services as account_services
 from accounts.models import SocialAccount, User
 from accounts.platforms import Platform
+from common.errors import ApplicationError
 from library.demo import demo_media_create
 from monitoring.models import AutomationJob
 from monitoring.services import jobs
@@ -110,4 +111,23 @@ def demo_automation(user: User) -> bool:
     if AutomationJob.objects.filter(owner=user).exclude(standard="").exists():
         return False
     jobs.automation_initialize(owner=user, videos_per_generation=1, uploads_per_run=2, **DEMO_SCHEDULES)
+    return True
+
+
+DEMO_TOPIC = "home coffee brewing"
+
+
+def demo_studio(user: User) -> bool:
+    """A script written offline and queued for the offline voice, once: the studio has something to show."""
+    from production.studio.models import Script
+    from production.studio.services import scripts, voice_overs
+
+    if Script.objects.filter(owner=user).exists():
+        return False
+    script = scripts.script_generate(owner=user, topic=DEMO_TOPIC, provider="template", target_seconds=30)
+    script = scripts.script_write(script_id=script.pk) or script  # the template writer is instant
+    try:
+        voice_overs.voice_over_create(owner=user, script=script)
+    except ApplicationError:
+        pass  # no offline voice on this machine: the script alone still shows the studio
     return True

@@ -7,6 +7,7 @@ from accounts.models import SocialAccount, User
 from library.models import MediaAsset
 from monitoring.models import AutomationJob
 from production.models import Campaign, CampaignStatus, QueueItem
+from production.studio.models import Script, ScriptStatus, VoiceOver
 
 
 def test_demo_setup_creates_a_working_demo_once(db, settings, tmp_path):
@@ -28,12 +29,16 @@ def test_demo_setup_creates_a_working_demo_once(db, settings, tmp_path):
         "cleanup",
     }
     assert PeriodicTask.objects.filter(task="monitoring.run_job", enabled=True).count() == 3
+    script = Script.objects.get(owner=user)
+    assert script.status == ScriptStatus.READY and script.scenes
+    assert VoiceOver.objects.filter(owner=user, script=script).exists()
 
     counts = (MediaAsset.objects.count(), QueueItem.objects.count())
     again = StringIO()
     call_command("demo_setup", stdout=again)
     assert f"password '{password}'" in again.getvalue(), "the same login is printed on every start"
     assert (MediaAsset.objects.count(), QueueItem.objects.count()) == counts
+    assert Script.objects.count() == 1 and VoiceOver.objects.count() == 1
     assert AutomationJob.objects.count() == 3 and SocialAccount.objects.count() == 2
 
 

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         demo.demo_sandbox_accounts(user)
         if demo.demo_campaign(user):
             self.stdout.write("Created and activated the demo campaign; its first videos are queued.")
+        if demo.demo_studio(user):
+            self.stdout.write("Wrote a demo script in the studio; the worker is voicing it with the offline voice.")
         if demo.demo_automation(user):
             self.stdout.write("Turned on automation: videos every 10 minutes, uploads to the sandbox every 5.")
         self.stdout.write(
