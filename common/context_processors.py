@@ -5,6 +5,7 @@ NAVIGATION = [
     ("Overview", "monitoring:overview"),
     ("Accounts", "accounts:list"),
     ("Library", "library:list"),
+    ("Studio", "studio:scripts"),
     ("Campaigns", "production:campaigns"),
     ("Queue", "production:queue"),
     ("Uploads", "distribution:uploads"),

@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "DistributionStatusEnum": "distribution.models.DistributionStatus",
         "MediaKindEnum": "library.models.MediaKind",
         "StudioProviderEnum": "production.studio.models.Provider",
+        "ScriptWriterEnum": "production.studio.serializers.SCRIPT_WRITER_CHOICES",
         "AlertKindEnum": "monitoring.models.AlertKind",
         "JobPlatformEnum": "monitoring.models.platform_choices",
         "JobTypeEnum": "monitoring.models.JobType",

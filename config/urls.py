@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("accounts.urls")),
     path("library/", include("library.urls")),
+    path("studio/", include("production.studio.urls")),
     path("uploads/", include("distribution.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -8,6 +8,7 @@ holding the lease, so a worker whose lease was reaped cannot overwrite the item 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,8 +49,21 @@ def queue_log(item: QueueItem | int, message: str, level: str = LogLevel.INFO) -
     QueueLog.objects.create(item_id=item_id, level=level, message=message[:5000])
 
 
+_SETTLED_LISTENERS: list[Callable[[int], None]] = []
+
+
+def register_settled_listener(listener: Callable[[int], None]) -> Callable[[int], None]:
+    """Call `listener(item_id)` after the commit that leaves an item ready, failed or cancelled.
+
+    How apps above production (the studio's generation jobs) follow a render without polling."""
+    _SETTLED_LISTENERS.append(listener)
+    return listener
+
+
 def _settled(item_id: int) -> None:
     """An item stopped moving: complete (or fail) its batch once none of its items can move."""
+    for listener in _SETTLED_LISTENERS:
+        transaction.on_commit(lambda listener=listener: listener(item_id))
     batch_id = QueueItem.objects.filter(pk=item_id).values_list("batch_id", flat=True).first()
     if batch_id is None:
         return

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 
 from common.errors import ApplicationError
 from production.studio.models import (
+    Avatar,
+    GenerationJob,
     PromptTemplate,
     ProviderCall,
     ProviderKey,
@@ -12,7 +14,7 @@ from production.studio.models import (
     Voice,
     VoiceOver,
 )
-from production.studio.services import keys, scripts, templates, voices
+from production.studio.services import generation, keys, scripts, templates, voices
 
 
 class ProviderKeyAdminForm(forms.ModelForm):
@@ -199,3 +201,36 @@ class VoiceOverAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Avatar)
+class AvatarAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "asset", "placement", "corner", "size")
+    list_filter = ("placement",)
+    search_fields = ("name", "owner__username")
+    list_select_related = ("owner", "asset")
+    readonly_fields = [field.name for field in Avatar._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(GenerationJob)
+class GenerationJobAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "owner", "status", "step", "percent", "platform", "attempts", "created_at")
+    list_filter = ("status", "step", "platform", "visual_source")
+    search_fields = ("topic", "owner__username", "error")
+    list_select_related = ("owner",)
+    readonly_fields = [field.name for field in GenerationJob._meta.fields]
+    actions = ["cancel", "retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Cancel selected jobs")
+    def cancel(self, request, queryset):
+        _run(self, request, queryset, lambda job: generation.generation_job_cancel(job=job), "Cancelled")
+
+    @admin.action(description="Retry selected jobs")
+    def retry(self, request, queryset):
+        _run(self, request, queryset, lambda job: generation.generation_job_retry(job=job), "Retrying")

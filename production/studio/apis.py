@@ -11,7 +11,10 @@ from rest_framework.views import APIView
 from common.errors import ApplicationError
 from production.studio import selectors
 from production.studio.models import (
+    Avatar,
     Engine,
+    GenerationJob,
+    GenerationStatus,
     PromptTemplate,
     ProviderKey,
     Script,
@@ -22,6 +25,10 @@ from production.studio.models import (
     VoiceOverStatus,
 )
 from production.studio.serializers import (
+    AvatarInputSerializer,
+    AvatarSerializer,
+    GenerationJobCreateSerializer,
+    GenerationJobSerializer,
     KeyTestSerializer,
     PromptTemplateInputSerializer,
     PromptTemplateSerializer,
@@ -32,12 +39,13 @@ from production.studio.serializers import (
     ScriptSerializer,
     ScriptUpdateSerializer,
     StudioUsageSerializer,
+    SwapVisualSerializer,
     VoiceOverCreateSerializer,
     VoiceOverSerializer,
     VoiceOverTimingsSerializer,
     VoiceSerializer,
 )
-from production.studio.services import keys, scripts, templates, voice_overs, voices
+from production.studio.services import avatars, generation, keys, scripts, templates, voice_overs, voices
 
 
 class NotYours(ApplicationError):
@@ -450,3 +458,196 @@ class SynthesizeApi(APIView):
     )
     def post(self, request):
         return _create_voice_over(request)
+
+
+# --- avatars ----------------------------------------------------------------------------------
+
+
+def _own_asset(user, asset_id: int):
+    from library.selectors import media_asset_list
+
+    return _owned(media_asset_list(user=user), asset_id, "asset")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your avatars (presenters from your library)"),
+    retrieve=extend_schema(summary="One avatar"),
+    destroy=extend_schema(summary="Delete an avatar (the library asset stays)"),
+)
+class AvatarViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = AvatarSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Avatar.objects.none()
+        return selectors.avatar_list(user=self.request.user)
+
+    @extend_schema(request=AvatarInputSerializer, responses={201: AvatarSerializer}, summary="Add an avatar")
+    def create(self, request):
+        serializer = AvatarInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = {**serializer.validated_data}
+        data["asset"] = _own_asset(request.user, data["asset"])
+        avatar = avatars.avatar_create(owner=request.user, **data)
+        return Response(AvatarSerializer(avatar).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AvatarInputSerializer(partial=True), responses={200: AvatarSerializer})
+    def partial_update(self, request, pk=None):
+        avatar = self.get_object()
+        serializer = AvatarInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {**serializer.validated_data}
+        if "asset" in data:
+            data["asset"] = _own_asset(request.user, data["asset"])
+        return Response(AvatarSerializer(avatars.avatar_update(avatar=avatar, **data)).data)
+
+    def perform_destroy(self, instance):
+        avatars.avatar_delete(avatar=instance)
+
+
+# --- generation jobs --------------------------------------------------------------------------
+
+JOB_EXAMPLE = OpenApiExample(
+    "Topic to TikTok video, offline",
+    value={"topic": "home coffee brewing", "duration": 30, "platform": "tiktok", "target_accounts": [3]},
+    request_only=True,
+)
+JOB_DESCRIPTION = (
+    "Returns at once (202) with the job `queued`. Poll `GET /generation-jobs/{id}/` (or the seed verb "
+    "`/ai-studio/generation-status/{id}`): `step` (script → voice → visuals → spec → queue → render → "
+    "publish → done), `percent`, `error`; `video` once rendered."
+)
+
+
+def _create_job(request) -> Response:
+    serializer = GenerationJobCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    user = request.user
+    from accounts.selectors import social_account_list
+
+    accounts = social_account_list(user=user)
+    targets = [_owned(accounts, account_id, "target_accounts") for account_id in dict.fromkeys(data["target_accounts"])]
+    job = generation.generation_job_create(
+        owner=user,
+        topic=data["topic"],
+        script=_owned(selectors.script_list(user=user), data["script"], "script"),
+        template=_owned(selectors.prompt_template_list(user=user), data["template"], "template"),
+        provider=data["provider"],
+        tone=data["style"],
+        audience=data["audience"],
+        product=data["product"],
+        target_seconds=data["duration"],
+        seed=data["seed"],
+        voice=_owned(selectors.voice_list(user=user), data["voice"], "voice"),
+        speed=data["speed"],
+        visual_source=data["visual_source"],
+        avatar=_owned(selectors.avatar_list(user=user), data["avatar"], "avatar"),
+        music_asset_id=data["music"],
+        platform=data["platform"],
+        caption_style=data["caption_style"],
+        targets=targets,
+    )
+    return Response(GenerationJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class GenerationJobFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=GenerationStatus.choices)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your generation jobs"),
+    retrieve=extend_schema(summary="A generation job's status: step, percent, results, error"),
+    destroy=extend_schema(summary="Delete a finished job (its video stays in the library)"),
+)
+class GenerationJobViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = GenerationJobSerializer
+    filterset_class = GenerationJobFilter
+    search_fields = ["topic"]
+    ordering = ["-created_at"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return GenerationJob.objects.none()
+        return selectors.generation_job_list(user=self.request.user)
+
+    @extend_schema(
+        request=GenerationJobCreateSerializer,
+        responses={202: GenerationJobSerializer},
+        summary="Generate a video from a topic or a script",
+        description=JOB_DESCRIPTION,
+        examples=[JOB_EXAMPLE],
+    )
+    def create(self, request):
+        return _create_job(request)
+
+    def perform_destroy(self, instance):
+        generation.generation_job_delete(job=instance)
+
+    @extend_schema(request=None, responses={200: GenerationJobSerializer}, summary="Cancel at the next step")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return Response(GenerationJobSerializer(generation.generation_job_cancel(job=self.get_object())).data)
+
+    @extend_schema(request=None, responses={202: GenerationJobSerializer}, summary="Retry from the failed step")
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        job = generation.generation_job_retry(job=self.get_object())
+        return Response(GenerationJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=SwapVisualSerializer,
+        responses={200: GenerationJobSerializer},
+        summary="Use another library asset for one scene (before the render is queued)",
+    )
+    @action(detail=True, methods=["post"], url_path="swap-visual")
+    def swap_visual(self, request, pk=None):
+        job = self.get_object()
+        serializer = SwapVisualSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        asset = _own_asset(request.user, serializer.validated_data["asset"])
+        job = generation.generation_job_swap_visual(
+            job=job, scene_index=serializer.validated_data["scene"], asset=asset
+        )
+        return Response(GenerationJobSerializer(job).data)
+
+
+class GenerateVideoApi(APIView):
+    """Seed verb: POST /ai-studio/generate-video."""
+
+    @extend_schema(
+        request=GenerationJobCreateSerializer,
+        responses={202: GenerationJobSerializer},
+        summary="Generate a video (same as POST /generation-jobs/)",
+        description=JOB_DESCRIPTION,
+        examples=[JOB_EXAMPLE],
+    )
+    def post(self, request):
+        return _create_job(request)
+
+
+class GenerationStatusApi(APIView):
+    """Seed verb: GET /ai-studio/generation-status/{id}."""
+
+    @extend_schema(responses={200: GenerationJobSerializer}, summary="A generation job's status")
+    def get(self, request, pk: int):
+        job = _owned(selectors.generation_job_list(user=request.user), pk, "job")
+        return Response(GenerationJobSerializer(job).data)
+
+
+class GeneratedVideosApi(APIView):
+    """Seed verb: GET /ai-studio/generated-videos: jobs whose video is rendered."""
+
+    @extend_schema(responses={200: GenerationJobSerializer(many=True)}, summary="Your generated videos")
+    def get(self, request):
+        from common.api import Pagination
+
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.generated_video_list(user=request.user), request, view=self)
+        return paginator.get_paginated_response(GenerationJobSerializer(page, many=True).data)

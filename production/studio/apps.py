@@ -8,7 +8,11 @@ class StudioConfig(AppConfig):
     verbose_name = "Studio: scripts, voices and word-timed captions"
 
     def ready(self) -> None:
+        from production.services.queue import register_settled_listener
+        from production.studio.services.generation import generation_job_render_settled
+
         post_migrate.connect(_sync_catalogues, sender=self)
+        register_settled_listener(generation_job_render_settled)
 
 
 def _sync_catalogues(sender, **kwargs) -> None:

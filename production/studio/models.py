@@ -292,3 +292,113 @@ class VoiceOver(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Voice-over #{self.pk} ({self.voice.name})"
+
+
+class AvatarPlacement(models.TextChoices):
+    PIP = "pip", "Picture in picture"
+    FULL = "full", "Full frame between scenes"
+
+
+class Avatar(TimeStampedModel):
+    """A presenter the creator owns (a video or image from their library), shown while the voice speaks."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="avatars")
+    name = models.CharField(max_length=120)
+    asset = models.ForeignKey("library.MediaAsset", on_delete=models.PROTECT, related_name="avatars")
+    placement = models.CharField(max_length=8, choices=AvatarPlacement.choices, default=AvatarPlacement.PIP)
+    corner = models.CharField(max_length=16, default="bottom_right")
+    size = models.FloatField(default=0.3, validators=[MinValueValidator(0.1), MaxValueValidator(0.6)])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="unique_avatar_name_per_owner",
+                violation_error_message="You already have an avatar with this name.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VisualSource(models.TextChoices):
+    LIBRARY = "library", "My library"
+    AI_IMAGES = "ai_images", "AI images"
+    BOTH = "both", "Library, then AI images"
+
+
+class GenerationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Working"
+    RENDERING = "rendering", "Rendering"
+    COMPLETED = "completed", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class GenerationStep(models.TextChoices):
+    SCRIPT = "script", "Writing the script"
+    VOICE = "voice", "Voicing and timing words"
+    VISUALS = "visuals", "Choosing visuals"
+    SPEC = "spec", "Composing the video"
+    QUEUE = "queue", "Queueing the render"
+    RENDER = "render", "Rendering"
+    PUBLISH = "publish", "Publishing"
+    DONE = "done", "Done"
+
+
+STEP_ORDER = [step.value for step in GenerationStep]
+# Percent of the whole job reached when each step starts.
+STEP_PERCENT = {
+    "script": 0,
+    "voice": 10,
+    "visuals": 35,
+    "spec": 40,
+    "queue": 45,
+    "render": 50,
+    "publish": 90,
+    "done": 100,
+}
+
+
+class GenerationJob(TimeStampedModel):
+    """A topic (or a script) on its way to a rendered, optionally published video; each step persisted."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_jobs")
+    topic = models.CharField(max_length=MAX_TOPIC, blank=True)
+    template = models.ForeignKey(PromptTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # What was asked: writer/provider, tone, audience, product, duration, seed, speed, caption style, music.
+    inputs = models.JSONField(default=dict, blank=True)
+    script = models.ForeignKey(Script, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+    voice = models.ForeignKey(Voice, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+    visual_source = models.CharField(max_length=12, choices=VisualSource.choices, default=VisualSource.LIBRARY)
+    avatar = models.ForeignKey(Avatar, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+    platform = models.CharField(max_length=32, default="tiktok")
+    target_accounts = models.ManyToManyField("accounts.SocialAccount", blank=True, related_name="generation_jobs")
+    campaign = models.ForeignKey(
+        "production.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="generation_jobs"
+    )
+    status = models.CharField(max_length=12, choices=GenerationStatus.choices, default=GenerationStatus.QUEUED)
+    step = models.CharField(max_length=12, choices=GenerationStep.choices, default=GenerationStep.SCRIPT)
+    percent = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=1000, blank=True)
+    # Each finished step's result: {"script": {...}, "voice": {...}, "visuals": [...], "spec": {...}, ...}
+    results = models.JSONField(default=dict, blank=True)
+    voice_over = models.ForeignKey(VoiceOver, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs")
+    queue_item = models.ForeignKey(
+        "production.QueueItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="generation_jobs"
+    )
+    provenance = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Generation #{self.pk}: {self.topic or 'script'}"

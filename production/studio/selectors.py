@@ -8,7 +8,19 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import User
-from production.studio.models import PromptTemplate, ProviderCall, ProviderKey, Script, Voice, VoiceOver
+from production.studio.models import (
+    STEP_PERCENT,
+    Avatar,
+    GenerationJob,
+    GenerationStatus,
+    GenerationStep,
+    PromptTemplate,
+    ProviderCall,
+    ProviderKey,
+    Script,
+    Voice,
+    VoiceOver,
+)
 from production.studio.services.usage import month_start, monthly_budget, spent_this_month
 from production.studio.services.voices import LOCAL_ENGINES
 
@@ -81,3 +93,30 @@ def usage_summary(*, user: User) -> UsageSummary:
         calls=sum(row["calls"] for row in by_provider),
         by_provider=by_provider,
     )
+
+
+def avatar_list(*, user: User) -> QuerySet[Avatar]:
+    return Avatar.objects.filter(owner=user).select_related("asset")
+
+
+def generation_job_list(*, user: User) -> QuerySet[GenerationJob]:
+    return (
+        GenerationJob.objects.filter(owner=user)
+        .select_related("queue_item", "queue_item__output_asset", "script", "voice_over")
+        .prefetch_related("target_accounts")
+    )
+
+
+def generated_video_list(*, user: User) -> QuerySet[GenerationJob]:
+    """Jobs whose video is rendered, newest first."""
+    return generation_job_list(user=user).filter(queue_item__output_asset__isnull=False)
+
+
+def generation_job_percent(job: GenerationJob) -> int:
+    """How far the job is, the render's own progress included while it renders."""
+    if job.status == GenerationStatus.COMPLETED:
+        return 100
+    if job.step == GenerationStep.RENDER and job.queue_item is not None:
+        start, end = STEP_PERCENT["render"], STEP_PERCENT["publish"]
+        return max(job.percent, round(start + (end - start) * (job.queue_item.progress or 0) / 100))
+    return job.percent

@@ -8,11 +8,15 @@ from production.studio.models import (
     MAX_SPEED,
     MAX_TOPIC,
     MIN_SPEED,
+    Avatar,
+    AvatarPlacement,
+    GenerationJob,
     PromptTemplate,
     Provider,
     ProviderKey,
     Script,
     TemplateCategory,
+    VisualSource,
     Voice,
     VoiceOver,
 )
@@ -157,11 +161,10 @@ class ScriptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _engine_choices() -> list[tuple[str, str]]:
-    labels = dict(
-        [("template", "Offline template writer"), *Provider.choices],
-    )
-    return [(engine, labels[engine]) for engine in SCRIPT_ENGINES]
+# The writers a script or generation job can ask for (schema enum "ScriptWriterEnum").
+SCRIPT_WRITER_CHOICES = [
+    (engine, {"template": "Offline template writer", **dict(Provider.choices)}[engine]) for engine in SCRIPT_ENGINES
+]
 
 
 class ScriptGenerateSerializer(serializers.Serializer):
@@ -172,7 +175,7 @@ class ScriptGenerateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     template = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     provider = serializers.ChoiceField(
-        choices=_engine_choices(),
+        choices=SCRIPT_WRITER_CHOICES,
         required=False,
         allow_null=True,
         default=None,
@@ -304,3 +307,124 @@ class VoiceOverCreateSerializer(serializers.Serializer):
         if (data.get("script") is None) == (data.get("text") is None):
             raise serializers.ValidationError({"text": ["Give either a script id or text to voice, not both."]})
         return data
+
+
+class AvatarSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Avatar
+        fields = ["id", "name", "asset", "placement", "corner", "size", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class AvatarInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    asset = serializers.IntegerField(min_value=1, help_text="A video or image of yours: the presenter")
+    placement = serializers.ChoiceField(choices=AvatarPlacement.choices, required=False, default="pip")
+    corner = serializers.ChoiceField(
+        choices=["top_left", "top_right", "bottom_left", "bottom_right"], required=False, default="bottom_right"
+    )
+    size = serializers.FloatField(min_value=0.1, max_value=0.6, required=False, default=0.3)
+
+
+class GenerationJobCreateSerializer(serializers.Serializer):
+    """A topic (or one of your scripts) → a rendered, optionally published video."""
+
+    topic = serializers.CharField(max_length=MAX_TOPIC, required=False, allow_blank=True, default="")
+    script = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    template = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    provider = serializers.ChoiceField(choices=SCRIPT_WRITER_CHOICES, required=False, allow_null=True, default=None)
+    style = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    audience = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    duration = serializers.IntegerField(min_value=5, max_value=600, required=False, allow_null=True, default=None)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, default=0)
+    voice = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    speed = serializers.FloatField(min_value=MIN_SPEED, max_value=MAX_SPEED, required=False, default=1.0)
+    visual_source = serializers.ChoiceField(choices=VisualSource.choices, required=False, default="library")
+    avatar = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    music = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    platform = serializers.ChoiceField(
+        choices=["tiktok", "youtube_shorts", "instagram_reels", "facebook_reels", "youtube"],
+        required=False,
+        default="tiktok",
+    )
+    caption_style = serializers.DictField(required=False, allow_null=True, default=None)
+    target_accounts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
+    )
+
+    def validate(self, data: dict) -> dict:
+        if not data.get("script") and not data.get("topic", "").strip():
+            raise serializers.ValidationError({"topic": ["Give a topic, or one of your scripts."]})
+        return data
+
+
+class GenerationJobSerializer(serializers.ModelSerializer):
+    step_label = serializers.CharField(source="get_step_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    percent = serializers.SerializerMethodField()
+    queue_id = serializers.UUIDField(source="queue_item.queue_id", read_only=True, default=None)
+    video = serializers.SerializerMethodField()
+    target_accounts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = GenerationJob
+        fields = [
+            "id",
+            "topic",
+            "template",
+            "script",
+            "voice",
+            "voice_over",
+            "visual_source",
+            "avatar",
+            "platform",
+            "target_accounts",
+            "status",
+            "status_label",
+            "step",
+            "step_label",
+            "percent",
+            "error",
+            "results",
+            "provenance",
+            "queue_id",
+            "video",
+            "attempts",
+            "inputs",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_percent(self, job: GenerationJob) -> int:
+        from production.studio.selectors import generation_job_percent
+
+        return generation_job_percent(job)
+
+    def get_video(self, job: GenerationJob) -> dict | None:
+        item = job.queue_item
+        asset = item.output_asset if item is not None else None
+        if asset is None or not asset.file:
+            return None
+        return {
+            "asset": asset.pk,
+            "url": asset.file.url,
+            "thumbnail_url": asset.thumbnail.url if asset.thumbnail else None,
+            "duration_seconds": asset.duration_seconds,
+        }
+
+
+class SwapVisualSerializer(serializers.Serializer):
+    scene = serializers.IntegerField(min_value=0)
+    asset = serializers.IntegerField(min_value=1)
+
+
+class VisualCandidateSerializer(serializers.Serializer):
+    asset = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    score = serializers.FloatField()
+    reason = serializers.CharField()
+    thumbnail_url = serializers.CharField(allow_null=True)

@@ -19,10 +19,20 @@ def voice_over_make_task(voice_over_id: int) -> None:
     voice_over_make(voice_over_id=voice_over_id)
 
 
+@shared_task(
+    name="studio.generation_job_run", acks_late=True, soft_time_limit=1800, time_limit=1860, ignore_result=True
+)
+def generation_job_run_task(job_id: int) -> None:
+    from production.studio.services.generation import generation_job_run
+
+    generation_job_run(job_id=job_id)
+
+
 @shared_task(name="studio.resume_stalled", ignore_result=True)
 def resume_stalled_task() -> int:
     """Periodic: re-send studio work whose message was lost or whose worker died."""
+    from production.studio.services.generation import generation_jobs_resume_stalled
     from production.studio.services.scripts import scripts_resume_stalled
     from production.studio.services.voice_overs import voice_overs_resume_stalled
 
-    return scripts_resume_stalled() + voice_overs_resume_stalled()
+    return scripts_resume_stalled() + voice_overs_resume_stalled() + generation_jobs_resume_stalled()

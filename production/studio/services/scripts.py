@@ -27,7 +27,7 @@ from production.studio.models import (
     ScriptStatus,
 )
 from production.studio.services.keys import LLM_PROVIDERS, ResolvedKey, default_llm_provider, key_for
-from production.studio.types import WORDS_PER_SECOND, SceneDraft, ScriptDraft
+from production.studio.types import SceneDraft, ScriptDraft
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,11 @@ def _clean_request(
 
 
 def _default_template() -> PromptTemplate | None:
-    return PromptTemplate.objects.filter(owner=None).order_by("category", "name").first()
+    """The first built-in starter (“5 quick tips”): the most useful on day one."""
+    from production.studio.writers.starters import STARTER_TEMPLATES
+
+    first = PromptTemplate.objects.filter(owner=None, slug=STARTER_TEMPLATES[0]["slug"]).first()
+    return first or PromptTemplate.objects.filter(owner=None).order_by("category", "name").first()
 
 
 def _cache_key(request: ScriptRequest, resolved: ResolvedKey | None) -> str:
@@ -395,6 +399,7 @@ def script_create_from_text(*, owner: User, text: str, title: str = "", topic: s
 
 def _clean_scenes(scenes) -> list[SceneDraft]:
     from production.studio.writers.text import keywords as keywords_of
+    from production.studio.writers.text import spoken_seconds
 
     if not isinstance(scenes, list) or not scenes:
         raise _bad("scenes", "A script needs at least one scene.")
@@ -414,7 +419,7 @@ def _clean_scenes(scenes) -> list[SceneDraft]:
             keywords = keywords_of(text)
         if not isinstance(keywords, list) or not all(isinstance(k, str) and 0 < len(k) <= 60 for k in keywords):
             raise _bad(f"scenes.{index}.keywords", "A list of short words or phrases.")
-        seconds = round(len(text.split()) / WORDS_PER_SECOND, 1)
+        seconds = spoken_seconds(text)
         cleaned.append(SceneDraft(text=text, keywords=[k.strip() for k in keywords][:MAX_KEYWORDS], seconds=seconds))
     return cleaned
 

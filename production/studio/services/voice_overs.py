@@ -129,11 +129,22 @@ def voice_over_create(
             .order_by("-created_at")
             .first()
         )
-        if cached is not None:
-            if script is not None and cached.script_id != script.pk:
-                cached.script = script
-                cached.save(update_fields=["script", "updated_at"])
+        if cached is not None and (script is None or cached.script_id in (None, script.pk)):
             return cached
+        if cached is not None:  # the same words in another script: share the audio, not the record
+            return VoiceOver.objects.create(
+                owner=owner,
+                script=script,
+                voice=voice,
+                text=text,
+                speed=speed,
+                cache_key=cache_key,
+                status=VoiceOverStatus.READY,
+                progress=100,
+                asset=cached.asset,
+                timing_source=cached.timing_source,
+                aligned_share=cached.aligned_share,
+            )
     with transaction.atomic():
         voice_over = VoiceOver.objects.create(
             owner=owner, script=script, voice=voice, text=text, speed=speed, cache_key=cache_key

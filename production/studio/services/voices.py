@@ -151,8 +151,14 @@ def voice_preview(*, user: User, voice: Voice) -> Voice:
     voice_for_user(user=user, voice=voice)
     if voice.preview:
         return voice
+    from production.studio.engines.errors import EngineError
+    from production.studio.providers import ProviderError
+
     with tempfile.TemporaryDirectory(prefix="reelmill-preview-") as folder:
-        spoken = speak(user=user, voice=voice, chunks=[PREVIEW_SENTENCE], speed=1.0, workdir=Path(folder))
+        try:
+            spoken = speak(user=user, voice=voice, chunks=[PREVIEW_SENTENCE], speed=1.0, workdir=Path(folder))
+        except (EngineError, ProviderError) as exc:
+            raise ApplicationError(exc.message, code="preview_failed") from None
         with spoken.path.open("rb") as handle:
             name = default_storage.save(f"studio/previews/voice-{voice.pk}{spoken.path.suffix}", File(handle))
     voice.preview = name
