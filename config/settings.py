@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "MediaKindEnum": "library.models.MediaKind",
         "StudioProviderEnum": "production.studio.models.Provider",
         "ScriptWriterEnum": "production.studio.serializers.SCRIPT_WRITER_CHOICES",
+        "OutputPresetEnum": "production.studio.serializers.OUTPUT_PRESET_CHOICES",
         "AlertKindEnum": "monitoring.models.AlertKind",
         "JobPlatformEnum": "monitoring.models.platform_choices",
         "JobTypeEnum": "monitoring.models.JobType",

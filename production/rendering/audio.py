@@ -55,6 +55,8 @@ def _kept_inputs(ctx: BuildContext) -> list[int]:
     result = []
     for index in chosen:
         clip = ctx.spec.inputs[index]
+        if clip.asset is None:
+            continue  # a card is silent
         if not clip.mute and ctx.asset(clip.asset, f"inputs.{index}.asset").has_audio:
             result.append(index)
     return result

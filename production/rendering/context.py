@@ -25,8 +25,8 @@ class BuildContext:
     graph: FilterGraph = field(default_factory=FilterGraph)
     # Files the command reads (captions, text) that render() writes before starting ffmpeg.
     files: dict[Path, str] = field(default_factory=dict)
-    # ffmpeg input index of each spec input, filled by the layout stage.
-    input_index: list[int] = field(default_factory=list)
+    # ffmpeg input index of each spec input (None for a card), filled by the layout stage.
+    input_index: list[int | None] = field(default_factory=list)
 
     @property
     def duration(self) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import stills
 from .context import BuildContext
 from .graph import even, seconds
 from .spec import InputSpec
@@ -35,32 +36,49 @@ def build_video(ctx: BuildContext) -> str:
     return _sequence(ctx)
 
 
-def _open_input(ctx: BuildContext, index: int, clip: InputSpec) -> int:
+def _open_input(ctx: BuildContext, index: int, clip: InputSpec) -> int | None:
+    if clip.asset is None:
+        return None  # a card is drawn in the filter graph
     asset = ctx.asset(clip.asset, f"inputs.{index}.asset")
-    length = ctx.timeline.clip_lengths[index]
-    options: list[str] = []
     if asset.is_still:
-        # A still becomes a stream at the output rate, as long as it is on screen.
-        shown = length if length is not None else ctx.duration
-        options = ["-loop", "1", "-framerate", str(ctx.fps), "-t", seconds(shown * clip.speed)]
-        return ctx.inputs.add(asset.path, options)
+        # Decoded once; `stills.hold` repeats the fitted picture for as long as it shows.
+        return ctx.inputs.add(asset.path)
+    options: list[str] = []
     if clip.loop:
         options += ["-stream_loop", "-1"]
     if clip.trim_in:
         options += ["-ss", seconds(clip.trim_in)]
-    if clip.trim_out is not None:
-        options += ["-t", seconds(clip.trim_out - clip.trim_in)]
+    read = None if clip.trim_out is None else clip.trim_out - clip.trim_in
+    if clip.duration is not None:  # source seconds for that much screen time
+        wanted = clip.duration * clip.speed
+        read = wanted if read is None else min(read, wanted)
+    if read is not None:
+        options += ["-t", seconds(read)]
     return ctx.inputs.add(asset.path, options)
 
 
 def _clip(ctx: BuildContext, index: int, width: int, height: int) -> str:
     """One input, retimed and fitted to a width x height slot, held to the right length."""
     clip = ctx.spec.inputs[index]
-    pts = "PTS-STARTPTS" if clip.speed == 1 else f"(PTS-STARTPTS)/{clip.speed:g}"
+    length = ctx.timeline.clip_lengths[index]
+    shown = length if length is not None else ctx.duration
+    if ctx.spec.layout.kind != "sequence":
+        shown = min(shown, ctx.duration)
+    frames = stills.frame_count(ctx, shown)
     source = f"[{ctx.input_index[index]}:v]"
-    timed = ctx.graph.chain([source], [f"setpts={pts}", f"fps={ctx.fps}"], "c")
-    fitted = _fit(ctx, timed, width, height)
-    return _hold_length(ctx, fitted, ctx.timeline.clip_lengths[index])
+    asset = None if clip.asset is None else ctx.asset(clip.asset, f"inputs.{index}.asset")
+    if clip.card is not None:
+        picture = stills.card(ctx, index, clip.card, width, height, frames)
+    elif asset is not None and asset.is_still:
+        first = ctx.graph.chain([source], ["trim=end_frame=1"], "c")
+        picture = stills.hold(ctx, _fit(ctx, first, width, height), frames)
+    else:
+        pts = "PTS-STARTPTS" if clip.speed == 1 else f"(PTS-STARTPTS)/{clip.speed:g}"
+        timed = ctx.graph.chain([source], [f"setpts={pts}", f"fps={ctx.fps}"], "c")
+        picture = _fit(ctx, timed, width, height)
+    if clip.motion is not None:
+        picture = stills.ken_burns(ctx, picture, clip.motion, frames, width, height)
+    return _hold_length(ctx, picture, length, explicit=clip.duration is not None)
 
 
 def _fit(ctx: BuildContext, source: str, width: int, height: int) -> str:
@@ -88,17 +106,22 @@ def _fit(ctx: BuildContext, source: str, width: int, height: int) -> str:
     return ctx.graph.chain([blurred, inner], ["overlay=(W-w)/2:(H-h)/2:shortest=1", "setsar=1"], "f")
 
 
-def _hold_length(ctx: BuildContext, source: str, length: float | None) -> str:
+def _hold_length(ctx: BuildContext, source: str, length: float | None, *, explicit: bool) -> str:
     """Freeze a clip's last frame when it ends before the video does.
 
     In a sequence each clip must last exactly its planned length, or the transitions
-    start at the wrong moment; elsewhere the output's `-t` cuts the rest.
+    start at the wrong moment; elsewhere the output's `-t` cuts the rest. An `explicit`
+    length (the input's `duration`) may be longer than the clip, or shorter than a loop.
     """
     if ctx.spec.layout.kind == "sequence":
         assert length is not None, "validated by the timeline"
-        return ctx.graph.chain([source], ["tpad=stop_mode=clone:stop_duration=1", f"trim=duration={seconds(length)}"])
+        pad = seconds(length) if explicit else "1"
+        return ctx.graph.chain(
+            [source], [f"tpad=stop_mode=clone:stop_duration={pad}", f"trim=duration={seconds(length)}"]
+        )
     if length is not None and length < ctx.duration:
-        return ctx.graph.chain([source], ["tpad=stop_mode=clone:stop=-1"])
+        cut = [f"trim=duration={seconds(length)}"] if explicit else []
+        return ctx.graph.chain([source], [*cut, "tpad=stop_mode=clone:stop=-1"])
     return source
 
 

@@ -16,14 +16,15 @@ from .timeline import build_timeline
 # be the creator's own (templates, products). Other platforms: no minimum by default.
 DEFAULT_MIN_ORIGINAL_SHARE = {"youtube": 2 / 3, "youtube_shorts": 2 / 3}
 PORTRAIT_PLATFORM_ASPECT = 9 / 16
+CARD_KIND = "card"
 ASPECT_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
 class InputShare:
     index: int
-    asset: int
-    kind: str
+    asset: int | None  # None for a generated card
+    kind: str  # the asset's kind, or "card"
     original: bool
     share: float  # of screen time x area, 0..1
 
@@ -74,7 +75,7 @@ _ROLES = {
 
 def _references(spec: CompositionSpec) -> list[tuple[str, int, str]]:
     """(where, asset id, role) for every asset the spec uses."""
-    refs = [(f"input {i}", clip.asset, "visual") for i, clip in enumerate(spec.inputs)]
+    refs = [(f"input {i}", clip.asset, "visual") for i, clip in enumerate(spec.inputs) if clip.asset is not None]
     if spec.audio.music:
         refs.append(("music", spec.audio.music.asset, "audio"))
     if spec.audio.voice_over:
@@ -128,6 +129,10 @@ def screen_shares(spec: CompositionSpec, assets: Mapping[int, AssetInfo]) -> lis
     fractions = _area_fractions(spec, assets)
     shares = []
     for index, clip in enumerate(spec.inputs):
+        if clip.asset is None:
+            # A card is made from the creator's own words: original material.
+            shares.append(InputShare(index, None, CARD_KIND, True, fractions[index]))
+            continue
         asset = assets[clip.asset]
         shares.append(InputShare(index, clip.asset, asset.kind, asset.kind in ORIGINAL_KINDS, fractions[index]))
     return shares
@@ -169,6 +174,8 @@ def _check_licences(spec: CompositionSpec, assets: Mapping[int, AssetInfo], repo
         audible.append(("voice-over", assets[spec.audio.voice_over.asset]))
     keep = spec.audio.keep_input_audio
     for index, clip in enumerate(spec.inputs):
+        if clip.asset is None:
+            continue
         asset = assets[clip.asset]
         if asset.has_audio and not clip.mute and (keep is None or index in keep):
             audible.append((f"input {index} audio", asset))

@@ -27,6 +27,7 @@ from .spec_text import (
     TextSpec,
     TitleSpec,
 )
+from .spec_visuals import CardSpec, MotionSpec
 
 SPEC_VERSION = 1
 LAYOUTS = ("single", "side_by_side", "stacked", "picture_in_picture", "sequence")
@@ -123,34 +124,58 @@ class OutputSpec:
 
 @dataclass
 class InputSpec:
-    """One library clip as used in the composition."""
+    """One picture in the composition: a library clip or image (`asset`), or a generated `card`."""
 
-    asset: int
+    asset: int | None = None
     trim_in: float = 0.0
     trim_out: float | None = None
-    loop: bool = False  # repeat from trim_in to the clip's end while the video lasts
+    loop: bool = False  # repeat from trim_in to the clip's end while the input lasts
     mute: bool = False
     volume: float = 1.0
     speed: float = 1.0
+    # Seconds on screen. A clip that ends sooner loops (with `loop`) or holds its last frame,
+    # one that runs longer is cut; a still image or card shows this long.
+    duration: float | None = None
+    motion: MotionSpec | None = None  # Ken Burns over the picture while it is on screen
+    card: CardSpec | None = None
 
     @classmethod
     def parse(cls, r: FieldReader, data: Any, path: str) -> InputSpec:
         data = r.fields_of(cls, data, path)
+        card, motion = data.get("card"), data.get("motion")
         spec = cls(
-            asset=r.asset_id(data, "asset", path),
+            asset=None if card is not None and data.get("asset") is None else r.asset_id(data, "asset", path),
             trim_in=r.number(data, "trim_in", path, 0.0, minimum=0, maximum=MAX_SECONDS),
             trim_out=r.number(data, "trim_out", path, None, minimum=0, maximum=MAX_SECONDS, exclusive_minimum=True),
             loop=r.boolean(data, "loop", path, False),
             mute=r.boolean(data, "mute", path, False),
             volume=r.number(data, "volume", path, 1.0, minimum=0, maximum=10),
             speed=r.number(data, "speed", path, 1.0, minimum=0.25, maximum=4),
+            duration=r.number(data, "duration", path, None, minimum=0, maximum=MAX_SECONDS, exclusive_minimum=True),
+            motion=None if motion is None else MotionSpec.parse(r, motion, join(path, "motion")),
+            card=None if card is None else CardSpec.parse(r, card, join(path, "card")),
         )
         if spec.trim_out is not None and spec.trim_out <= spec.trim_in:
             r.add(join(path, "trim_out"), "must be after trim_in")
         if spec.loop and spec.trim_out is not None:
             # ffmpeg's input looping restarts at trim_in and runs to the clip's end.
-            r.add(join(path, "loop"), "cannot be combined with trim_out")
+            r.add(join(path, "loop"), "cannot be combined with trim_out (give duration for how long it loops)")
+        if spec.card is not None:
+            spec._check_card(r, path)
         return spec
+
+    def _check_card(self, r: FieldReader, path: str) -> None:
+        assert self.card is not None
+        if self.asset is not None:
+            r.add(join(path, "card"), "give either asset or card, not both")
+        defaults = {"trim_in": 0.0, "trim_out": None, "loop": False, "speed": 1.0}
+        for name, default in defaults.items():
+            if getattr(self, name) != default:
+                r.add(join(path, name), "does not apply to a card")
+        if self.card.duration is not None:
+            if self.duration is not None and self.duration != self.card.duration:
+                r.add(join(path, "card.duration"), "differs from the input's duration; give one")
+            self.duration = self.card.duration
 
 
 @dataclass
@@ -245,7 +270,7 @@ class CompositionSpec:
 
     def asset_ids(self) -> set[int]:
         """Every library asset the spec refers to."""
-        ids = {clip.asset for clip in self.inputs}
+        ids = {clip.asset for clip in self.inputs if clip.asset is not None}
         captions = self.text.captions
         timings = captions.voice_over if captions is not None else None
         for part in (self.audio.music, self.audio.voice_over, self.text.logo, timings):
@@ -289,10 +314,12 @@ __all__ = [
     "CaptionStyle",
     "CaptionVoiceOverSpec",
     "CaptionsSpec",
+    "CardSpec",
     "CompositionSpec",
     "InputSpec",
     "LayoutSpec",
     "LogoSpec",
+    "MotionSpec",
     "MusicSpec",
     "OutputSpec",
     "SpecError",

@@ -104,6 +104,52 @@ def _drawtext(ctx: BuildContext, name: str, text: str, size: int, colour: str, y
     )
 
 
+CARD_LINE_SPACING = 0.15  # of the font size
+CARD_MAX_LINES = 4
+
+
+def card_text(
+    ctx: BuildContext, name: str, text: str, *, size: int, colour: str, width: int, height: int, position: str
+) -> str:
+    """Drawtext for a card's phrase: big, bold, centred across the safe area of a width x height
+    picture, at its top, middle or bottom.
+
+    The font shrinks until the longest word fits a line and the wrapped lines fit the safe
+    height (drawtext cannot wrap or shrink by itself); the text is read from a file.
+    """
+    safe = ctx.spec.output.safe_area
+    left, usable_w = round(width * safe.left), width * (1 - safe.left - safe.right)
+    top, usable_h = round(height * safe.top), height * (1 - safe.top - safe.bottom)
+    longest = max((len(word) for word in text.split()), default=1)
+    font_size = min(max(8, round(size * ctx.scale)), int(usable_w / (longest * BOLD_GLYPH_WIDTH)))
+    while True:
+        columns = max(longest, int(usable_w / (font_size * BOLD_GLYPH_WIDTH)))
+        lines = textwrap.wrap(text, columns, break_long_words=False) or [""]
+        block = len(lines) * font_size * (1 + CARD_LINE_SPACING)
+        if font_size <= 8 or (block <= usable_h and len(lines) <= CARD_MAX_LINES):
+            break
+        font_size = max(8, int(font_size * 0.9))
+    text_path = ctx.workdir / f"{name}.txt"
+    ctx.files[text_path] = "\n".join(lines)
+    shadow = max(1, round(font_size / 20))
+    return (
+        f"drawtext=fontfile={quote_value(font_file(bold=True))}"
+        f":textfile={quote_value(text_path)}:expansion=none:text_align=center"
+        f":fontsize={font_size}:fontcolor={colour.replace('#', '0x')}"
+        f":shadowx={shadow}:shadowy={shadow}:shadowcolor=0x000000@0.35"
+        f":line_spacing={round(font_size * CARD_LINE_SPACING)}"
+        f":x={left}+({usable_w:.0f}-text_w)/2:y={_card_y(top, usable_h, position)}"
+    )
+
+
+def _card_y(top: int, usable_h: float, position: str) -> str:
+    if position == "top":
+        return str(top)
+    if position == "bottom":
+        return f"{top}+{usable_h:.0f}-text_h"
+    return f"{top}+({usable_h:.0f}-text_h)/2"
+
+
 def _vertical(ctx: BuildContext, position: str) -> str:
     safe = ctx.spec.output.safe_area
     if position == "top":

@@ -33,28 +33,36 @@ def lookup(assets: Mapping[int, AssetInfo], asset_id: int, path: str, needs: str
     return asset
 
 
-def clip_length(clip: InputSpec, asset: AssetInfo, path: str) -> float | None:
-    """Playing time of one input, or None when it can fill any length."""
-    if asset.is_still:
+def clip_length(clip: InputSpec, asset: AssetInfo | None, path: str) -> float | None:
+    """Playing time of one input, or None when it can fill any length (`asset` None: a card)."""
+    if asset is None or asset.is_still:
+        if clip.duration is not None:
+            return clip.duration
         if clip.trim_out is None:
             return None
         return (clip.trim_out - clip.trim_in) / clip.speed
-    if clip.loop:
-        return None
     assert asset.duration is not None
     if clip.trim_in >= asset.duration:
         raise SpecError({f"{path}.trim_in": [f"is past the clip's end ({asset.duration:g} s)"]})
     end = asset.duration if clip.trim_out is None else clip.trim_out
     if end > asset.duration + TRIM_TOLERANCE:
         raise SpecError({f"{path}.trim_out": [f"is past the clip's end ({asset.duration:g} s)"]})
+    if clip.duration is not None:
+        return clip.duration  # looped, held or cut to it
+    if clip.loop:
+        return None
     return (min(end, asset.duration) - clip.trim_in) / clip.speed
 
 
+def input_asset(assets: Mapping[int, AssetInfo], clip: InputSpec, index: int) -> AssetInfo | None:
+    """The asset an input shows; None for a generated card."""
+    if clip.asset is None:
+        return None
+    return lookup(assets, clip.asset, f"inputs.{index}.asset", "video")
+
+
 def build_timeline(spec: CompositionSpec, assets: Mapping[int, AssetInfo]) -> Timeline:
-    lengths = [
-        clip_length(clip, lookup(assets, clip.asset, f"inputs.{i}.asset", "video"), f"inputs.{i}")
-        for i, clip in enumerate(spec.inputs)
-    ]
+    lengths = [clip_length(clip, input_asset(assets, clip, i), f"inputs.{i}") for i, clip in enumerate(spec.inputs)]
     if spec.layout.kind == "sequence":
         natural, overlap = _sequence_length(spec, lengths)
     else:
@@ -74,7 +82,7 @@ def _sequence_length(spec: CompositionSpec, lengths: list[float | None]) -> tupl
     errors: dict[str, list[str]] = {}
     for index, length in enumerate(lengths):
         if length is None:
-            errors[f"inputs.{index}.trim_out"] = ["is required in a sequence for looping clips and still images"]
+            errors[f"inputs.{index}.duration"] = ["is required in a sequence for looping clips, still images and cards"]
         elif length <= overlap:
             errors[f"inputs.{index}"] = [f"plays {length:.2f} s, not longer than the {overlap:g} s transition"]
     if errors:

@@ -25,5 +25,9 @@ urlpatterns = [
         r"^ai-studio/generation-jobs/?$", apis.GenerationJobViewSet.as_view({"get": "list"}), name="ai-generation-jobs"
     ),
     re_path(r"^ai-studio/generated-videos/?$", apis.GeneratedVideosApi.as_view(), name="ai-generated-videos"),
+    re_path(r"^video/generate/?$", apis.QuickGenerateApi.as_view(), name="video-generate"),
+    re_path(r"^video/generate/(?P<pk>\d+)/status/?$", apis.QuickStatusApi.as_view(), name="video-generate-status"),
+    re_path(r"^video/list/?$", apis.GeneratedVideosApi.as_view(), name="video-list"),
+    re_path(r"^video/delete/(?P<pk>\d+)/?$", apis.QuickDeleteApi.as_view(), name="video-delete"),
     *router.urls,
 ]

@@ -35,11 +35,13 @@ from production.studio.serializers import (
     ProviderKeyInputSerializer,
     ProviderKeySerializer,
     ProviderKeyUpdateSerializer,
+    QuickGenerateSerializer,
     ScriptGenerateSerializer,
     ScriptSerializer,
     ScriptUpdateSerializer,
     StudioUsageSerializer,
     SwapVisualSerializer,
+    VisualPromptSerializer,
     VoiceOverCreateSerializer,
     VoiceOverSerializer,
     VoiceOverTimingsSerializer,
@@ -651,3 +653,48 @@ class GeneratedVideosApi(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.generated_video_list(user=request.user), request, view=self)
         return paginator.get_paginated_response(GenerationJobSerializer(page, many=True).data)
+
+
+# --- seed 004's quick verbs -------------------------------------------------------------------
+
+
+class QuickGenerateApi(APIView):
+    """POST /video/generate {type: quote | visual_prompt | video, category, topic}."""
+
+    @extend_schema(
+        request=QuickGenerateSerializer,
+        responses={200: VisualPromptSerializer, 202: GenerationJobSerializer},
+        summary="Quick generation: a quote video, a visual prompt (text, at once), or a video from a category",
+    )
+    def post(self, request):
+        serializer = QuickGenerateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["type"] == "visual_prompt":
+            prompt, found = scripts.visual_prompt_for(topic=data["topic"])
+            return Response(
+                VisualPromptSerializer(
+                    {"type": "visual_prompt", "topic": data["topic"], "prompt": prompt, "keywords": found}
+                ).data
+            )
+        category = "quote" if data["type"] == "quote" else data["category"]
+        template = selectors.prompt_template_list(user=request.user).filter(owner=None, category=category).first()
+        job = generation.generation_job_create(
+            owner=request.user, topic=data["topic"], template=template, platform=data["platform"]
+        )
+        return Response(GenerationJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class QuickStatusApi(APIView):
+    @extend_schema(responses={200: GenerationJobSerializer}, summary="Status of a quick generation (its job)")
+    def get(self, request, pk: int):
+        return Response(
+            GenerationJobSerializer(_owned(selectors.generation_job_list(user=request.user), pk, "id")).data
+        )
+
+
+class QuickDeleteApi(APIView):
+    @extend_schema(responses={204: None}, summary="Delete a generated video's job (the video stays in the library)")
+    def delete(self, request, pk: int):
+        generation.generation_job_delete(job=_owned(selectors.generation_job_list(user=request.user), pk, "id"))
+        return Response(status=status.HTTP_204_NO_CONTENT)

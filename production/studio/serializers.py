@@ -162,6 +162,8 @@ class ScriptSerializer(serializers.ModelSerializer):
 
 
 # The writers a script or generation job can ask for (schema enum "ScriptWriterEnum").
+# The output presets a generation job renders for (schema enum "OutputPresetEnum").
+OUTPUT_PRESET_CHOICES = ["tiktok", "youtube_shorts", "instagram_reels", "facebook_reels", "youtube"]
 SCRIPT_WRITER_CHOICES = [
     (engine, {"template": "Offline template writer", **dict(Provider.choices)}[engine]) for engine in SCRIPT_ENGINES
 ]
@@ -344,7 +346,7 @@ class GenerationJobCreateSerializer(serializers.Serializer):
     avatar = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     music = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     platform = serializers.ChoiceField(
-        choices=["tiktok", "youtube_shorts", "instagram_reels", "facebook_reels", "youtube"],
+        choices=OUTPUT_PRESET_CHOICES,
         required=False,
         default="tiktok",
     )
@@ -428,3 +430,23 @@ class VisualCandidateSerializer(serializers.Serializer):
     score = serializers.FloatField()
     reason = serializers.CharField()
     thumbnail_url = serializers.CharField(allow_null=True)
+
+
+class QuickGenerateSerializer(serializers.Serializer):
+    """Seed 004's quick verb: a quote video, a visual prompt, or a whole video from a category."""
+
+    type = serializers.ChoiceField(choices=["quote", "visual_prompt", "video"])
+    category = serializers.ChoiceField(choices=TemplateCategory.choices, required=False, default="tips")
+    topic = serializers.CharField(max_length=MAX_TOPIC)
+    platform = serializers.ChoiceField(
+        choices=OUTPUT_PRESET_CHOICES,
+        required=False,
+        default="tiktok",
+    )
+
+
+class VisualPromptSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    topic = serializers.CharField()
+    prompt = serializers.CharField()
+    keywords = serializers.ListField(child=serializers.CharField())

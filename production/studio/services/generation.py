@@ -120,6 +120,8 @@ def generation_job_create(
         raise _bad("visual_source", "AI images need an images provider, which is not available yet: use the library.")
     if avatar is not None and avatar.owner_id != owner.pk:
         raise ApplicationError("No such avatar.", code="not_found", fields={"avatar": ["Unknown avatar."]})
+    if avatar is not None:
+        raise _bad("avatar", "Placing an avatar in a generated video is not available yet: leave it out for now.")
     if platform not in PRESETS:
         raise _bad("platform", f"Choose one of: {', '.join(sorted(PRESETS))}.")
     targets = list(targets)
@@ -160,13 +162,12 @@ def generation_job_create(
 
 def _check_music(owner: User, asset_id: int | None) -> None:
     from library.models import MediaAsset, MediaKind, MediaStatus
+    from library.services import AssetsNotFound
 
     if asset_id is None:
         return
     if not MediaAsset.objects.filter(pk=asset_id, owner=owner, kind=MediaKind.AUDIO, status=MediaStatus.READY).exists():
-        raise ApplicationError(
-            f"No ready audio track {asset_id} in your library.", code="not_found", fields={"music": ["Unknown track."]}
-        )
+        raise AssetsNotFound(f"No ready audio track {asset_id} in your library.", fields={"music": ["Unknown track."]})
 
 
 def _check_caption_style(style: dict | None) -> None:

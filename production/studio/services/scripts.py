@@ -497,3 +497,18 @@ def scripts_resume_stalled(*, limit: int = 100) -> int:
     for script_id in waiting:
         script_write_task.delay(script_id)
     return len(waiting)
+
+
+def visual_prompt_for(*, topic: str) -> tuple[str, list[str]]:
+    """An image prompt for a topic, offline: its key phrases in a short-video still's words."""
+    from production.studio.writers.text import keywords
+
+    topic = " ".join((topic or "").split())
+    if not topic:
+        raise _bad("topic", "Give a topic.")
+    found = keywords(topic, limit=4) or [topic.lower()]
+    prompt = (
+        f"A vertical 9:16 photograph about {topic}: {', '.join(found)}; natural light, shallow depth of field, "
+        "clean composition with space at the top and bottom for captions, no text, no logos"
+    )
+    return prompt, found
