@@ -1,8 +1,13 @@
-"""Loopback provider emulators for the studio's tests (see tests/studio/emulators.py)."""
+"""Loopback provider emulators for the studio's tests (see tests/studio/emulators.py), and a small library."""
+
+import subprocess
 
 import pytest
 
+from library.probe import ffmpeg_binary
+from library.services import media_asset_ingest
 from production.studio.providers import base
+from tests.media import make_media
 from tests.studio.emulators import ElevenLabsEmulator, OpenAIEmulator
 
 
@@ -38,3 +43,37 @@ def eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+TAGS = [["coffee", "beans"], ["grinder", "coffee"], ["water", "kettle"], ["cup", "morning"], ["scale", "kitchen"]]
+
+
+@pytest.fixture
+def library(user, tmp_path):
+    """A small library of tagged clips and images a topic about coffee can draw from."""
+    assets = []
+    for index, tags in enumerate(TAGS):
+        if index % 2:
+            path = tmp_path / f"still{index}.png"
+            colour = ["0x6b4226", "0xd9b38c", "0x3d5a80"][index % 3]
+            subprocess.run(
+                [
+                    ffmpeg_binary(),
+                    "-v",
+                    "error",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    f"color=c={colour}:size=200x300",
+                    "-frames:v",
+                    "1",
+                    str(path),
+                ],
+                check=True,
+            )
+            kind = "image"
+        else:
+            path = make_media(tmp_path / "lib", f"clip{index}.mp4", "video.mp4", variant=index + 1)
+            kind = "template"
+        assets.append(media_asset_ingest(owner=user, kind=kind, path=path, title=" ".join(tags), tags=tags))
+    return assets

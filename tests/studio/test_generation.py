@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from library.probe import ffmpeg_binary
-from library.services import media_asset_ingest
 from production.models import QueueItem, QueueStatus
 from production.services.render import process_next
 from production.studio.models import (
@@ -20,40 +16,6 @@ from production.studio.models import (
 )
 from production.studio.services import keys, scripts
 from production.studio.services.generation import generation_job_run
-from tests.media import make_media
-
-TAGS = [["coffee", "beans"], ["grinder", "coffee"], ["water", "kettle"], ["cup", "morning"], ["scale", "kitchen"]]
-
-
-@pytest.fixture
-def library(user, tmp_path):
-    """A small library of tagged clips and images a topic about coffee can draw from."""
-    assets = []
-    for index, tags in enumerate(TAGS):
-        if index % 2:
-            path = tmp_path / f"still{index}.png"
-            colour = ["0x6b4226", "0xd9b38c", "0x3d5a80"][index % 3]
-            subprocess.run(
-                [
-                    ffmpeg_binary(),
-                    "-v",
-                    "error",
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    f"color=c={colour}:size=200x300",
-                    "-frames:v",
-                    "1",
-                    str(path),
-                ],
-                check=True,
-            )
-            kind = "image"
-        else:
-            path = make_media(tmp_path / "lib", f"clip{index}.mp4", "video.mp4", variant=index + 1)
-            kind = "template"
-        assets.append(media_asset_ingest(owner=user, kind=kind, path=path, title=" ".join(tags), tags=tags))
-    return assets
 
 
 @pytest.fixture

@@ -333,10 +333,14 @@ def _finish(job: GenerationJob, status: str, error: str = "") -> GenerationJob:
 
 
 def _step_script(job: GenerationJob) -> None:
+    """The job's script: given, stored from the same request before, or written here and now.
+
+    The script row is linked to the job before it is written, so a worker that dies while writing
+    leaves a row the next run takes over instead of asking the provider again."""
     from production.studio.services.scripts import script_generate, script_write
 
     script = job.script
-    if script is None or script.status != ScriptStatus.READY:
+    if script is None or script.status == ScriptStatus.FAILED:
         inputs = job.inputs
         script = script_generate(
             owner=job.owner,
@@ -349,31 +353,40 @@ def _step_script(job: GenerationJob) -> None:
             target_seconds=inputs.get("target_seconds"),
             platform=_platform_of(job.platform),
             seed=inputs.get("seed", 0),
+            regenerate=script is not None,
+            enqueue=False,
         )
-        if script.status != ScriptStatus.READY:
-            script = script_write(script_id=script.pk) or Script.objects.get(pk=script.pk)
-        if script.status != ScriptStatus.READY:
-            raise StepFailed(script.error or "the script could not be written")
         job.script = script
         job.save(update_fields=["script", "updated_at"])
+    if script.status != ScriptStatus.READY:
+        script = script_write(script_id=script.pk, take_over=True) or Script.objects.get(pk=script.pk)
+    if script.status != ScriptStatus.READY:
+        raise StepFailed(script.error or "the script could not be written")
+    job.script = script
     job.results["script"] = {"id": script.pk, "title": script.title, "engine": script.engine, "model": script.model}
 
 
 def _step_voice(job: GenerationJob) -> None:
+    """The voice-over of the script, linked to the job before it is made (see _step_script)."""
     from production.studio.services.voice_overs import voice_over_create, voice_over_make
 
     voice_over = job.voice_over
-    if voice_over is None or voice_over.status != VoiceOverStatus.READY:
+    if voice_over is None or voice_over.status == VoiceOverStatus.FAILED or voice_over.script_id != job.script_id:
         voice_over = voice_over_create(
-            owner=job.owner, voice=job.voice, script=job.script, speed=job.inputs.get("speed", 1.0)
+            owner=job.owner,
+            voice=job.voice,
+            script=job.script,
+            speed=job.inputs.get("speed", 1.0),
+            regenerate=voice_over is not None and voice_over.status == VoiceOverStatus.FAILED,
+            enqueue=False,
         )
-        if voice_over.status == VoiceOverStatus.QUEUED:
-            voice_over = voice_over_make(voice_over_id=voice_over.pk) or voice_over
-        voice_over.refresh_from_db()
-        if voice_over.status != VoiceOverStatus.READY:
-            raise StepFailed(voice_over.error or "the voice-over is still being made; retry in a moment")
         job.voice_over = voice_over
         job.save(update_fields=["voice_over", "updated_at"])
+    if voice_over.status != VoiceOverStatus.READY:
+        voice_over_make(voice_over_id=voice_over.pk, take_over=True)
+        voice_over.refresh_from_db()
+    if voice_over.status != VoiceOverStatus.READY:
+        raise StepFailed(voice_over.error or "the voice-over could not be made")
     job.results["voice"] = {
         "id": voice_over.pk,
         "asset_id": voice_over.asset_id,

@@ -160,6 +160,7 @@ def script_generate(
     seed: int = 0,
     model: str = "",
     regenerate: bool = False,
+    enqueue: bool = True,
 ) -> Script:
     """Ask for a script: the stored one when the same request was answered before, else a new one
     written in the background (the returned row is `queued`)."""
@@ -197,7 +198,8 @@ def script_generate(
             model=request.model or (resolved.model if resolved else ""),
             cache_key=cache_key,
         )
-        _enqueue(script)
+        if enqueue:
+            _enqueue(script)
     return script
 
 
@@ -224,9 +226,12 @@ def script_regenerate(*, script: Script) -> Script:
 # --- writing (the task body) ----------------------------------------------------------------
 
 
-def script_write(*, script_id: int) -> Script | None:
-    """Claim a queued script and write it; the row ends `ready` or `failed` with a readable error."""
-    claimed = Script.objects.filter(pk=script_id, status=ScriptStatus.QUEUED).update(
+def script_write(*, script_id: int, take_over: bool = False) -> Script | None:
+    """Claim a queued script and write it; the row ends `ready` or `failed` with a readable error.
+
+    `take_over`: the caller owns it (a resuming generation job), so one left half-written is redone."""
+    statuses = [ScriptStatus.QUEUED, ScriptStatus.GENERATING] if take_over else [ScriptStatus.QUEUED]
+    claimed = Script.objects.filter(pk=script_id, status__in=statuses).update(
         status=ScriptStatus.GENERATING, updated_at=timezone.now()
     )
     if not claimed:

@@ -104,9 +104,10 @@ def voice_over_create(
     script: Script | None = None,
     speed: float = 1.0,
     regenerate: bool = False,
+    enqueue: bool = True,
 ) -> VoiceOver:
     """Voice a script or free text; the stored voice-over when the same was voiced before, else a
-    new one made in the background (`queued`)."""
+    new one made in the background (`queued`), or by the caller itself with `enqueue=False`."""
     from production.studio.services.scripts import _check_text
 
     if (text is None) == (script is None):
@@ -149,7 +150,8 @@ def voice_over_create(
         voice_over = VoiceOver.objects.create(
             owner=owner, script=script, voice=voice, text=text, speed=speed, cache_key=cache_key
         )
-        _enqueue(voice_over)
+        if enqueue:
+            _enqueue(voice_over)
     return voice_over
 
 
@@ -168,9 +170,15 @@ def _progress(voice_over: VoiceOver, status: str, progress: int) -> None:
     voice_over.save(update_fields=["status", "progress", "updated_at"])
 
 
-def voice_over_make(*, voice_over_id: int) -> VoiceOver | None:
-    """Claim a queued voice-over, voice it, time its words, store the asset; ends ready or failed."""
-    claimed = VoiceOver.objects.filter(pk=voice_over_id, status=VoiceOverStatus.QUEUED).update(
+def voice_over_make(*, voice_over_id: int, take_over: bool = False) -> VoiceOver | None:
+    """Claim a queued voice-over, voice it, time its words, store the asset; ends ready or failed.
+
+    `take_over`: the caller owns this voice-over and knows no one else is making it (a generation
+    job resuming after its worker died), so one left half-made is made again."""
+    statuses = [VoiceOverStatus.QUEUED]
+    if take_over:
+        statuses += [VoiceOverStatus.SYNTHESIZING, VoiceOverStatus.ALIGNING]
+    claimed = VoiceOver.objects.filter(pk=voice_over_id, status__in=statuses).update(
         status=VoiceOverStatus.SYNTHESIZING, progress=5, updated_at=timezone.now()
     )
     if not claimed:
