@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import oauth, selectors, services
-from accounts.models import AccountStatus, SocialAccount
+from accounts.models import POSTING_STATES, AccountStatus, SocialAccount
 from accounts.platforms import Platform
 from accounts.serializers import (
     AccountStatsSerializer,
@@ -87,10 +87,13 @@ def _platform_or_400(platform: str) -> str:
 def _check_payload(account: SocialAccount, check) -> dict:
     return {
         "allowed": check.allowed,
+        "code": check.code,
         "reason": check.reason,
+        "connected": account.connection_state in POSTING_STATES,
         "next_allowed_at": check.next_allowed_at,
         "posts_last_hour": check.posts_last_hour,
         "posts_today": check.posts_today,
+        "scheduled": check.scheduled,
         "hourly_upload_limit": account.hourly_upload_limit,
         "daily_upload_limit": account.daily_upload_limit,
         "upload_cooldown_minutes": account.upload_cooldown_minutes,
@@ -190,10 +193,14 @@ class SocialAccountViewSet(
     def connections(self, request):
         return Response(ConnectionOptionSerializer(oauth.connection_options(request), many=True).data)
 
-    @extend_schema(responses={200: SocialAccountSerializer(many=True)}, summary="Active accounts")
+    @extend_schema(
+        responses={200: SocialAccountSerializer(many=True)},
+        summary="Active accounts that can post (a working token, or the sandbox)",
+    )
     @action(detail=False, methods=["get"])
     def active(self, request):
         qs = self.filter_queryset(self.get_queryset()).filter(status=AccountStatus.ACTIVE)
+        qs = qs.filter(pk__in=[account.pk for account in qs if not account.connection_problem()])
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(SocialAccountSerializer(page, many=True).data)
 
@@ -211,14 +218,14 @@ class SocialAccountViewSet(
     @extend_schema(
         parameters=[AT_PARAMETER, PLATFORM_PARAMETER],
         responses={200: SocialAccountSerializer},
-        summary="The account to post with next on a platform (404 when none is allowed now)",
+        summary="The account to post with next on a platform (400 when none is allowed now)",
     )
     @action(detail=False, methods=["get"], url_path=r"best/(?P<platform>[^/.]+)")
     def best(self, request, platform=None):
         account = selectors.social_account_best(user=request.user, platform=_platform_or_400(platform), at=self._at())
         if account is None:
             raise ApplicationError(
-                f"No {platform} account may post now: none is active or all are at their limits.",
+                f"No {platform} account may post now: none is active and connected, or all are at their limits.",
                 code="no_account_available",
             )
         return Response(SocialAccountSerializer(account).data)
@@ -240,7 +247,9 @@ class SocialAccountViewSet(
         return Response(RotationEntrySerializer(data, many=True).data)
 
     @extend_schema(
-        parameters=[AT_PARAMETER], responses={200: CanUploadSerializer}, summary="May this account post now?"
+        parameters=[AT_PARAMETER],
+        responses={200: CanUploadSerializer},
+        summary="May this account post now? (false with the reason when it is not connected)",
     )
     @action(detail=True, methods=["get"], url_path="can-upload")
     def can_upload(self, request, pk=None):

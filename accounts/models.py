@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django_cryptography.fields import encrypt
 
 from accounts.platforms import (
@@ -60,8 +62,14 @@ class ConnectionState(models.TextChoices):
 
     OAUTH = "oauth", "Connected via OAuth"
     MANUAL = "manual", "Manual credentials"
+    LOCAL = "local", "Local: nothing to connect"
     EXPIRED = "expired", "Expired: reconnect"
-    NONE = "none", "No credentials"
+    PASSWORD = "password", "Not connected: password only"
+    NONE = "none", "Not connected"
+
+
+# Connection states in which an account can post (the others need Connect first).
+POSTING_STATES = frozenset({ConnectionState.OAUTH, ConnectionState.MANUAL, ConnectionState.LOCAL})
 
 
 class SocialAccount(TimeStampedModel):
@@ -163,13 +171,46 @@ class SocialAccount(TimeStampedModel):
     def has_credentials(self) -> bool:
         return bool(self.password or self.access_token or self.refresh_token)
 
+    def connection_problem(self, at: datetime | None = None) -> str:
+        """Why no platform would take a post from this account as it is stored ("" when one would).
+
+        Only a token posts: the official APIs (YouTube Data API, TikTok Content Posting, the Graph
+        API) sign in with OAuth, never with a password. A password is kept for the owner's records
+        only. An access token past its expiry without a refresh token to renew it is dead too. The
+        sandbox needs nothing. Paused or deactivated is the account's status, not its connection.
+        """
+        if self.platform == Platform.SANDBOX:
+            return ""
+        label = self.get_platform_display()
+        if not self.access_token and not self.refresh_token:
+            why = "the official API does not accept passwords" if self.password else "it holds no access token"
+            return f"connect this {label} account with {label} to post: {why}"
+        expires = self.token_expires_at
+        if not self.refresh_token and expires is not None and expires <= (at or timezone.now()):
+            return (
+                f"its {label} access token expired on {expires:%Y-%m-%d %H:%M} UTC and there is no refresh "
+                f"token to renew it: connect it with {label} again to post"
+            )
+        return ""
+
+    @property
+    def is_connected(self) -> bool:
+        """A platform would take a post from it now (its status aside)."""
+        return not self.connection_problem()
+
     @property
     def connection_state(self) -> str:
         if self.status in (AccountStatus.EXPIRED, AccountStatus.REVOKED):
             return ConnectionState.EXPIRED
+        if self.platform == Platform.SANDBOX:
+            return ConnectionState.LOCAL
+        if not self.access_token and not self.refresh_token:
+            return ConnectionState.PASSWORD if self.password else ConnectionState.NONE
+        if self.connection_problem():
+            return ConnectionState.EXPIRED
         if self.connection == ConnectionMethod.OAUTH:
             return ConnectionState.OAUTH
-        return ConnectionState.MANUAL if self.has_credentials else ConnectionState.NONE
+        return ConnectionState.MANUAL
 
     def get_connection_state_display(self) -> str:
         return ConnectionState(self.connection_state).label

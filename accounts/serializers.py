@@ -39,6 +39,9 @@ class SocialAccountSerializer(serializers.ModelSerializer):
     has_access_token = serializers.SerializerMethodField()
     has_refresh_token = serializers.SerializerMethodField()
     connection_state = serializers.ChoiceField(choices=ConnectionState.choices, read_only=True)
+    connection_problem = serializers.SerializerMethodField(
+        help_text="Why no platform would take a post from it as stored; empty when it can post"
+    )
 
     class Meta:
         model = SocialAccount
@@ -77,6 +80,7 @@ class SocialAccountSerializer(serializers.ModelSerializer):
             "connection",
             "connected_at",
             "connection_state",
+            "connection_problem",
             "created_at",
             "updated_at",
         ]
@@ -90,6 +94,9 @@ class SocialAccountSerializer(serializers.ModelSerializer):
 
     def get_has_refresh_token(self, obj: SocialAccount) -> bool:
         return bool(obj.refresh_token)
+
+    def get_connection_problem(self, obj: SocialAccount) -> str:
+        return obj.connection_problem()
 
 
 class SocialAccountInputSerializer(serializers.Serializer):
@@ -160,10 +167,15 @@ class RecordPostSerializer(serializers.Serializer):
 
 class CanUploadSerializer(serializers.Serializer):
     allowed = serializers.BooleanField()
+    code = serializers.CharField(
+        allow_blank=True, help_text="Why not: account_inactive, not_connected or limit_reached (empty when allowed)"
+    )
     reason = serializers.CharField()
+    connected = serializers.BooleanField(help_text="It holds a token the platform accepts (or is a sandbox account)")
     next_allowed_at = serializers.DateTimeField(allow_null=True)
     posts_last_hour = serializers.IntegerField()
-    posts_today = serializers.IntegerField()
+    posts_today = serializers.IntegerField(help_text="In the account's local day, scheduled posts included")
+    scheduled = serializers.IntegerField(help_text="Posts reserved in the next 24 h")
     hourly_upload_limit = serializers.IntegerField()
     daily_upload_limit = serializers.IntegerField()
     upload_cooldown_minutes = serializers.IntegerField()
@@ -177,14 +189,16 @@ class RotationEntrySerializer(serializers.Serializer):
 
 class PlatformStatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
-    active = serializers.IntegerField()
+    active = serializers.IntegerField(help_text="Active and able to post (a working token, or the sandbox)")
+    not_connected = serializers.IntegerField(help_text="Active but to be connected before they can post")
     posts = serializers.IntegerField()
     views = serializers.IntegerField()
 
 
 class AccountStatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
-    active = serializers.IntegerField()
+    active = serializers.IntegerField(help_text="Active and able to post (a working token, or the sandbox)")
+    not_connected = serializers.IntegerField(help_text="Active but to be connected before they can post")
     verified = serializers.IntegerField()
     posts = serializers.IntegerField()
     views = serializers.IntegerField()

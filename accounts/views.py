@@ -58,13 +58,13 @@ def account_list(request):
     if platform not in Platform.values:
         platform = ""
     now = timezone.now()
-    qs = selectors.with_recent_posts(
+    qs = selectors.with_posts_around(
         selectors.social_account_list(user=request.user, filters={"platform": platform}), now
     )
     connections = _connections(request)
     rows = [
-        (account, selectors.social_account_can_upload(account=account, at=now), connections.get(account.platform))
-        for account in qs
+        (account, check, connections.get(account.platform))
+        for account, check in selectors.social_account_checks(qs, at=now)
     ]
     context = {
         "rows": rows,
@@ -97,6 +97,9 @@ def account_create(request):
         account = _save(request, form)
         if account:
             messages.success(request, f"Added {account}.")
+            problem = account.connection_problem()
+            if problem:
+                messages.warning(request, f"{account} cannot post yet: {problem}.")
             return redirect("accounts:list")
     context = {"form": form, "defaults": platform_defaults_table(), "connections": oauth.connection_options(request)}
     return render(request, "accounts/account_form.html", context)

@@ -26,7 +26,7 @@ class UploadAdmin(admin.ModelAdmin):
         "upload_id", "owner", "account", "platform", "status", "progress_percent", "scheduled_at",
         "retries", "post_link", "created_at",
     )  # fmt: skip
-    list_filter = ("status", "platform", "account", "privacy_forced")
+    list_filter = ("status", "platform", "account", "privacy_forced", "first_comment_status")
     search_fields = ("upload_id", "remote_id", "caption", "account__username", "owner__username", "last_error")
     list_select_related = ("owner", "account")
     raw_id_fields = ("owner", "queue_item", "account")
@@ -37,7 +37,8 @@ class UploadAdmin(admin.ModelAdmin):
         "duration_seconds", "slot_at", "started_at", "completed_at", "next_attempt_at", "upload_url", "remote_id",
         "remote_status", "retries", "error_kind", "last_error", "error_log", "session_url", "publish_id",
         "remote_video_id", "remote_container_id", "bytes_confirmed", "total_bytes", "session_state",
-        "privacy_forced", "warnings", "created_at", "updated_at",
+        "privacy_forced", "warnings", "options", "checksum", "first_comment", "first_comment_status",
+        "first_comment_id", "first_comment_error", "first_comment_at", "created_at", "updated_at",
     )  # fmt: skip
     actions = ["retry", "reconcile", "cancel"]
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -31,7 +30,7 @@ from distribution.serializers import (
     UploadSerializer,
     UploadStatsSerializer,
 )
-from distribution.services import metrics, publishing, reservation, workflow
+from distribution.services import metrics, publishing, reservation, sending, workflow
 from production.selectors import queue_item_list
 
 UUID_REGEX = r"[0-9a-fA-F-]{36}"
@@ -51,6 +50,17 @@ REGISTER_EXAMPLES = [
         },
         request_only=True,
     ),  # fmt: skip
+    OpenApiExample(
+        "With a first comment, labelled AI-made",
+        value={
+            "queue_item": "6f1c2e1e-3d7b-4a51-9d7e-0c2b9a1f4e11",
+            "account": "best",
+            "platform": "youtube",
+            "first_comment": "Which colour next? Tell us below",
+            "synthetic": True,
+        },
+        request_only=True,
+    ),  # fmt: skip
 ]
 
 
@@ -67,7 +77,7 @@ class UploadFilter(filters.FilterSet):
 
 
 def _register(request, serializer_class) -> Response:
-    """Reserve (and soon publish) one video to one account, from a validated request body."""
+    """Send one video to one account (or the best one), from a validated request body."""
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
@@ -79,20 +89,20 @@ def _register(request, serializer_class) -> Response:
         account = social_account_list(user=request.user).filter(pk=data["account"]).first()
         if account is None:
             raise ApplicationError("No account with this id among yours.", fields={"account": ["Not found."]})
-    started = timezone.now()
-    upload = reservation.upload_reserve(
-        queue_item=item,
-        account=account,
-        platform=data.get("platform"),
-        at=started,
+    sent = sending.uploads_send(
+        item=item,
+        targets=[sending.Target(account=account, platform=data.get("platform"))],
         scheduled_at=data.get("scheduled_at"),
         privacy=data["privacy"],
         options={"tiktok_mode": data["tiktok_mode"]} if data.get("tiktok_mode") else None,
+        first_comment=data.get("first_comment"),
+        synthetic=data.get("synthetic", False),
     )
-    publishing.schedule_publish(upload, now=started)
-    created = upload.created_at >= started
+    if sent.refusals:
+        raise reservation.refusal_error(sent.refusals[0])
+    upload = sent.uploads[0]
     body = UploadSerializer(upload).data
-    return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+    return Response(body, status=status.HTTP_201_CREATED if sent.created(upload) else status.HTTP_200_OK)
 
 
 @extend_schema_view(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import AccountStatus, SocialAccount
 from accounts.platforms import Platform
 from accounts.selectors import social_account_list
-from distribution.models import Privacy, UploadStatus
+from distribution.models import FIRST_COMMENT_MAX_LENGTH, Privacy, UploadStatus
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -66,13 +66,30 @@ class PublishForm(forms.Form):
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
+    first_comment = forms.CharField(
+        required=False,
+        max_length=FIRST_COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Posted right after the video on YouTube, Facebook and Instagram (TikTok has no comments). "
+        "Empty: the campaign's first comment, if it has one.",
+    )
+    synthetic = forms.BooleanField(
+        required=False,
+        label="Made with AI",
+        help_text="Label the post as AI-generated content (always on for videos from the AI studio).",
+    )
 
     def __init__(self, *args, owner, time_zone: ZoneInfo, **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone = time_zone
-        active = list(
-            social_account_list(user=owner).filter(status=AccountStatus.ACTIVE).order_by("platform", "username")
-        )
+        # Only accounts a platform would take a post from: the others need Connect first.
+        active = [
+            account
+            for account in social_account_list(user=owner)
+            .filter(status=AccountStatus.ACTIVE)
+            .order_by("platform", "username")
+            if not account.connection_problem()
+        ]
         self.fields["accounts"].queryset = SocialAccount.objects.filter(pk__in=[a.pk for a in active])
         self.fields["accounts"].choices = [(a.pk, account_label(a)) for a in active]
         present = {a.platform for a in active}

@@ -37,6 +37,18 @@ class Privacy(models.TextChoices):
     FRIENDS = "friends", "Friends"
 
 
+class CommentStatus(models.TextChoices):
+    NONE = "none", "No first comment"
+    PENDING = "pending", "Waiting for the post"
+    POSTED = "posted", "Posted"
+    FAILED = "failed", "Failed"
+    UNSUPPORTED = "unsupported", "Not offered by the platform"
+
+
+# The longest first comment accepted (Instagram's cap; YouTube and Facebook take more).
+FIRST_COMMENT_MAX_LENGTH = 2200
+
+
 class Upload(TimeStampedModel):
     """One rendered video going to one account: reserved inside its limits, then published.
 
@@ -62,8 +74,23 @@ class Upload(TimeStampedModel):
     privacy_forced = models.BooleanField(
         default=False, help_text="The platform made the post private whatever was asked (unaudited app)"
     )
-    options = models.JSONField(default=dict, blank=True, help_text="Platform options, e.g. tiktok_mode=inbox")
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Sent to the adapter with title and privacy: tiktok_mode=inbox, synthetic=true (AI-made)",
+    )
     warnings = models.JSONField(default=list, blank=True)
+    checksum = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the video: an account never gets the same video twice"
+    )
+
+    # An optional first comment, posted right after the video where the platform's API allows it.
+    # Its outcome never changes the upload's.
+    first_comment = models.TextField(blank=True)
+    first_comment_status = models.CharField(max_length=16, choices=CommentStatus.choices, default=CommentStatus.NONE)
+    first_comment_id = models.CharField(max_length=255, blank=True, help_text="The comment's id on the platform")
+    first_comment_error = models.CharField(max_length=1000, blank=True)
+    first_comment_at = models.DateTimeField(null=True, blank=True)
 
     # Timing: the AccountPost of this upload sits at `slot_at`; `scheduled_at` is when it should go
     # public (null: at once); workers pick it up from `next_attempt_at`.
@@ -106,10 +133,16 @@ class Upload(TimeStampedModel):
             models.Index(fields=["status", "next_attempt_at"], name="upload_due"),
             models.Index(fields=["account", "status"], name="upload_account_status"),
             models.Index(fields=["platform", "slot_at"], name="upload_platform_slot"),
+            models.Index(fields=["account", "checksum"], name="upload_account_checksum"),
         ]
 
     def __str__(self) -> str:
         return f"{self.upload_id} → {self.platform} ({self.status})"
+
+    @property
+    def synthetic(self) -> bool:
+        """The video is AI-made: the adapters label it so (TikTok is_aigc, YouTube containsSyntheticMedia)."""
+        return bool((self.options or {}).get("synthetic"))
 
     @property
     def progress(self) -> float:

@@ -3,7 +3,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.platforms import Platform
-from distribution.models import Distribution, EngagementSnapshot, Privacy, Upload, UploadAttempt, UploadStatus
+from distribution.models import (
+    FIRST_COMMENT_MAX_LENGTH,
+    Distribution,
+    EngagementSnapshot,
+    Privacy,
+    Upload,
+    UploadAttempt,
+    UploadStatus,
+)
 from distribution.selectors import SUMMARY_GROUPS
 
 BEST = "best"
@@ -24,15 +32,18 @@ class UploadSerializer(serializers.ModelSerializer):
     account = serializers.IntegerField(source="account_id", read_only=True)
     account_username = serializers.CharField(source="account.username", read_only=True)
     progress = serializers.FloatField(read_only=True)
+    synthetic = serializers.BooleanField(read_only=True, help_text="Labelled AI-made for the platform")
 
     class Meta:
         model = Upload
         fields = [
             "upload_id", "queue_item", "account", "account_username", "platform", "status", "progress",
             "video_path", "file_size", "duration_seconds", "title", "caption", "hashtags", "privacy",
-            "privacy_forced", "options", "warnings", "slot_at", "scheduled_at", "next_attempt_at", "started_at",
-            "completed_at", "upload_url", "remote_id", "remote_status", "retries", "max_retries", "error_kind",
-            "last_error", "bytes_confirmed", "total_bytes", "created_at", "updated_at",
+            "privacy_forced", "options", "synthetic", "checksum", "warnings", "slot_at", "scheduled_at",
+            "next_attempt_at", "started_at", "completed_at", "upload_url", "remote_id", "remote_status", "retries",
+            "max_retries", "error_kind", "last_error", "bytes_confirmed", "total_bytes", "first_comment",
+            "first_comment_status", "first_comment_id", "first_comment_error", "first_comment_at", "created_at",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -65,6 +76,19 @@ class UploadRegisterSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
     tiktok_mode = serializers.ChoiceField(
         choices=[("direct", "direct"), ("inbox", "inbox")], required=False, help_text="TikTok: post or send a draft"
+    )
+    first_comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=FIRST_COMMENT_MAX_LENGTH,
+        trim_whitespace=True,
+        help_text="Posted as the first comment right after the video where the platform allows it (not "
+        "TikTok). Left out: the campaign's first comment, if it has one; empty: none.",
+    )
+    synthetic = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Label the post as AI-generated (always on for videos from the AI studio)",
     )
 
     def validate(self, attrs):

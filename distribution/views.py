@@ -8,17 +8,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.limits import Refusal
 from accounts.platforms import Platform
 from common.errors import ApplicationError
 from common.views import get_owned_or_404
 from distribution import selectors
 from distribution.forms import PublishForm, UploadFilterForm, account_label
 from distribution.models import OPEN_STATUSES
-from distribution.services import dashboard, metrics, publishing, reservation, workflow
+from distribution.services import dashboard, metrics, publishing, reservation, sending, workflow
 from production.models import QueueStatus
 from production.selectors import queue_item_list
 
@@ -132,28 +132,19 @@ def _own_item(request, queue_id):
     return get_owned_or_404(queue_item_list(user=request.user), queue_id=queue_id)
 
 
-def _publish(item, data) -> tuple[list, list[dashboard.Refusal]]:
-    """Reserve the video on every chosen target, then send what is due; refusals are collected.
-
-    All reservations come first: a video counts as uploaded once its uploads so far succeeded,
-    and a fast publish (the sandbox, eager tasks) must not close it to the targets still to come.
-    """
-    started = timezone.now()
-    targets = [(account_label(a), {"account": a}) for a in data["accounts"]]
-    targets += [(f"the best {Platform(p).label} account", {"platform": p}) for p in data["platforms"]]
-    uploads, refusals = [], []
-    for label, target in targets:
-        try:
-            upload = reservation.upload_reserve(
-                queue_item=item, at=started, scheduled_at=data["scheduled_at"], privacy=data["privacy"], **target
-            )
-        except ApplicationError as exc:
-            refusals.append(dashboard.refusal_of(label, exc))
-        else:
-            uploads.append(upload)
-    for upload in uploads:
-        publishing.schedule_publish(upload, now=started)
-    return uploads, refusals
+def _publish(item, data) -> tuple[list, list]:
+    """Send the video to every chosen account and platform: the uploads, and the refusals."""
+    targets = [sending.Target(account=account) for account in data["accounts"]]
+    targets += [sending.Target(platform=platform) for platform in data["platforms"]]
+    sent = sending.uploads_send(
+        item=item,
+        targets=targets,
+        scheduled_at=data["scheduled_at"],
+        privacy=data["privacy"],
+        first_comment=data["first_comment"] or None,
+        synthetic=data["synthetic"],
+    )
+    return sent.uploads, sent.refusals
 
 
 def _published_message(request, item, uploads) -> str:
@@ -168,11 +159,14 @@ def publish(request, queue_id):
     """Publish one ready video: the form (also on the video's page) and its result."""
     item = _own_item(request, queue_id)
     tz = dashboard.user_time_zone(request.user)
-    initial = {"platforms": reservation.target_platforms(item)}
+    initial = {"platforms": reservation.target_platforms(item), "synthetic": reservation.item_is_synthetic(item)}
     form = PublishForm(request.POST or None, owner=request.user, time_zone=tz, initial=initial)
-    refusals: list[dashboard.Refusal] = []
+    refusals: list[Refusal] = []
     if request.method == "POST" and form.is_valid():
-        uploads, refusals = _publish(item, form.cleaned_data)
+        try:
+            uploads, refusals = _publish(item, form.cleaned_data)
+        except ApplicationError as exc:  # nothing was written (the video is not ready, say)
+            uploads, refusals = [], [Refusal(exc.message, code=exc.code)]
         if uploads:
             messages.success(request, _published_message(request, item, uploads))
             for refusal in refusals:

@@ -424,6 +424,13 @@ def pick_assets(
         )
     chosen = selection.weighted_sample(candidates, count, rng=random.Random(seed), now=now)
     if record_usage:
-        MediaAsset.objects.filter(pk__in=chosen).update(times_used=F("times_used") + 1, last_used_at=now)
+        media_assets_record_usage(ids=chosen, now=now)
     by_pk = MediaAsset.objects.in_bulk(chosen)
     return [by_pk[pk] for pk in chosen]
+
+
+def media_assets_record_usage(*, ids: Iterable[int], now: datetime | None = None) -> None:
+    """Count one more use of each asset (smart selection rests the most used ones)."""
+    MediaAsset.objects.filter(pk__in=list(ids)).update(
+        times_used=F("times_used") + 1, last_used_at=now or timezone.now()
+    )

@@ -116,6 +116,9 @@ def demo_automation(user: User) -> bool:
 
 
 DEMO_TOPIC = "home coffee brewing"
+# Topics the demo media are tagged for (coffee, beans, cup, kitchen, morning, plants...), so the
+# generated videos find matching clips and stills instead of plain cards.
+DEMO_GENERATION_TOPICS = ("home coffee brewing", "morning routines", "caring for house plants")
 
 
 def demo_studio(user: User) -> bool:
@@ -131,3 +134,16 @@ def demo_studio(user: User) -> bool:
     with contextlib.suppress(ApplicationError):
         voice_overs.voice_over_create(owner=user, script=script)
     return True
+
+
+def demo_generation(user: User) -> int:
+    """AI studio jobs, once: topic → script → voice → visuals → render → publish to the sandbox accounts."""
+    from production.studio.models import GenerationJob
+    from production.studio.services.generation import generation_job_create
+
+    if GenerationJob.objects.filter(owner=user, topic__in=DEMO_GENERATION_TOPICS).exists():
+        return 0
+    targets = demo_sandbox_accounts(user)
+    for topic in DEMO_GENERATION_TOPICS:
+        generation_job_create(owner=user, topic=topic, target_seconds=20, platform="tiktok", targets=targets)
+    return len(DEMO_GENERATION_TOPICS)

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.models import AccountStatus, SocialAccount
 from distribution.models import Distribution, Upload, UploadStatus
 from monitoring import cron
@@ -116,9 +117,12 @@ def account_summary(*, user, everyone: bool = False) -> dict:
     by_status = _counts(qs, "status", AccountStatus.values)
     totals = qs.aggregate(posts=Sum("posts_count", default=0), views=Sum("views_count", default=0))
     by_platform = {row["platform"]: row["n"] for row in qs.order_by().values("platform").annotate(n=Count("id"))}
+    connected = account_selectors.connected_counts(qs)
     return {
         "total": sum(by_status.values()),
-        "active": by_status[AccountStatus.ACTIVE],
+        # Active and able to post: a working token (or the sandbox); the others need Connect first.
+        "active": sum(row["active"] for row in connected.values()),
+        "not_connected": sum(row["not_connected"] for row in connected.values()),
         "by_status": by_status,
         "by_platform": by_platform,
         "posts": totals["posts"],

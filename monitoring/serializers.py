@@ -171,7 +171,8 @@ class UploadSummarySerializer(serializers.Serializer):
 
 class AccountSummarySerializer(serializers.Serializer):
     total = serializers.IntegerField()
-    active = serializers.IntegerField()
+    active = serializers.IntegerField(help_text="Active and able to post (a working token, or the sandbox)")
+    not_connected = serializers.IntegerField(help_text="Active but to be connected before they can post")
     by_status = serializers.DictField(child=serializers.IntegerField())
     by_platform = serializers.DictField(child=serializers.IntegerField())
     posts = serializers.IntegerField()

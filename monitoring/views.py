@@ -34,13 +34,12 @@ def _next_or(request, default: str) -> str:
 
 def _attention(user, now):
     """Accounts that cannot post now, with why and when they can again."""
-    accounts = account_selectors.with_recent_posts(account_selectors.social_account_list(user=user), now)
-    rows = []
-    for account in accounts:
-        check = account_selectors.social_account_can_upload(account=account, at=now)
-        if not check.allowed:
-            rows.append((account, check))
-    return rows
+    accounts = account_selectors.with_posts_around(account_selectors.social_account_list(user=user), now)
+    return [
+        (account, check)
+        for account, check in account_selectors.social_account_checks(accounts, at=now)
+        if not check.allowed
+    ]
 
 
 def overview(request):

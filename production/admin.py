@@ -35,7 +35,14 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     raw_id_fields = ("owner",)
     filter_horizontal = ("target_accounts",)
-    readonly_fields = ("videos_generated", "last_generated_at", "created_at", "updated_at")
+    readonly_fields = (
+        "videos_generated",
+        "last_generated_at",
+        "pool_exhausted_at",
+        "pool_message",
+        "created_at",
+        "updated_at",
+    )
     actions = ["activate", "pause", "generate_now"]
 
     def _transition(self, request, queryset, action, done):

@@ -74,6 +74,14 @@ class CampaignForm(forms.Form):
     hashtag_template = forms.CharField(
         required=False, max_length=1000, help_text="Space- or comma-separated, e.g. #fashion #{campaign}"
     )
+    first_comment_template = forms.CharField(
+        required=False,
+        max_length=2200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="First comment",
+        help_text="Posted right after each video on YouTube, Facebook and Instagram (TikTok has no comments). "
+        "Same variables and {a|b|c} alternatives as the caption.",
+    )
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +91,18 @@ class CampaignForm(forms.Form):
             self.fields[f"weight_{account.pk}"] = forms.FloatField(
                 required=False, min_value=0, max_value=1000, label=f"Weight of {account}"
             )
+            self.fields[f"caption_{account.pk}"] = forms.CharField(
+                required=False,
+                max_length=5000,
+                label=f"Caption for {account}",
+                widget=forms.TextInput(attrs={"placeholder": "the campaign's caption"}),
+            )
+            self.fields[f"hashtags_{account.pk}"] = forms.CharField(
+                required=False,
+                max_length=1000,
+                label=f"Hashtags for {account}",
+                widget=forms.TextInput(attrs={"placeholder": "the campaign's hashtags"}),
+            )
 
     @classmethod
     def initial_for(cls, campaign: Campaign) -> dict:
@@ -90,12 +110,35 @@ class CampaignForm(forms.Form):
         initial["target_accounts"] = [account.pk for account in campaign.target_accounts.all()]
         for key, weight in (campaign.account_weights or {}).items():
             initial[f"weight_{key}"] = weight
+        for key, texts in (campaign.account_captions or {}).items():
+            initial[f"caption_{key}"] = texts.get("caption", "")
+            initial[f"hashtags_{key}"] = texts.get("hashtags", "")
         return initial
 
     def account_rows(self) -> list[tuple]:
-        """(account, its target checkbox, its weight field) for the accounts table."""
+        """(account, its target checkbox, its weight, caption and hashtags fields) for the accounts table."""
         boxes = {str(box.data["value"]): box for box in self["target_accounts"]}
-        return [(account, boxes.get(str(account.pk)), self[f"weight_{account.pk}"]) for account in self.accounts]
+        return [
+            (
+                account,
+                boxes.get(str(account.pk)),
+                self[f"weight_{account.pk}"],
+                self[f"caption_{account.pk}"],
+                self[f"hashtags_{account.pk}"],
+            )
+            for account in self.accounts
+        ]
+
+    def _captions(self) -> dict[str, dict[str, str]]:
+        captions = {}
+        for account in self.accounts:
+            texts = {
+                "caption": (self.cleaned_data.get(f"caption_{account.pk}") or "").strip(),
+                "hashtags": (self.cleaned_data.get(f"hashtags_{account.pk}") or "").strip(),
+            }
+            if any(texts.values()):
+                captions[str(account.pk)] = texts
+        return captions
 
     def clean(self):
         cleaned = super().clean()
@@ -120,6 +163,7 @@ class CampaignForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.base_fields}
         data["account_weights"] = self._weights()
+        data["account_captions"] = self._captions()
         return data
 
 

@@ -52,8 +52,14 @@ class Campaign(TimeStampedModel):
     # The renderer's spec with "@slot" strings where asset ids go, and what fills each slot.
     composition_template = models.JSONField(default=dict)
     slots = models.JSONField(default=dict, blank=True)
+    # Templates with {variables} and {a|b|c} alternatives (each target account gets its own pick).
     caption_template = models.TextField(blank=True)
     hashtag_template = models.TextField(blank=True)
+    first_comment_template = models.TextField(
+        blank=True, help_text="Posted as the first comment right after each video, where the platform allows it"
+    )
+    # Per target account: {"<account id>": {"caption": "...", "hashtags": "..."}} replacing the templates above.
+    account_captions = models.JSONField(default=dict, blank=True)
     videos_per_run = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
     priority = models.SmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     distribution_strategy = models.CharField(
@@ -62,6 +68,9 @@ class Campaign(TimeStampedModel):
     account_weights = models.JSONField(default=dict, blank=True)
     videos_generated = models.PositiveIntegerField(default=0)
     last_generated_at = models.DateTimeField(null=True, blank=True)
+    # Set when every mix of the slots' assets has been generated once: new videos would repeat one.
+    pool_exhausted_at = models.DateTimeField(null=True, blank=True)
+    pool_message = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -155,9 +164,19 @@ class QueueItem(TimeStampedModel):
     hashtags = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    # The assets a campaign chose for it, as one key: a campaign never makes the same mix twice.
+    mix_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "mix_key"],
+                condition=~models.Q(mix_key=""),
+                name="one_item_per_campaign_mix",
+                violation_error_message="This campaign already made a video from these assets.",
+            )
+        ]
         indexes = [
             # The claim query: pending, highest priority, oldest first.
             models.Index(fields=["status", "-priority", "created_at"], name="queue_claim_idx"),

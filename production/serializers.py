@@ -167,6 +167,18 @@ class CampaignSerializer(serializers.ModelSerializer):
         help_text='{"hot": {"kind": "hot_video", "filters": {"tags": ["trend"]}}, ...}',
     )
     account_weights = serializers.DictField(child=serializers.FloatField(min_value=0), required=False)
+    account_captions = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=5000)),
+        required=False,
+        help_text='Per target account: {"12": {"caption": "...", "hashtags": "#a #b"}}, instead of the templates. '
+        "Templates take {variables} and {a|b|c} alternatives: each target account gets its own pick.",
+    )
+    first_comment_template = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2200,
+        help_text="Posted as the first comment right after each video where the platform allows it (not TikTok)",
+    )
 
     class Meta:
         model = Campaign
@@ -188,12 +200,25 @@ class CampaignSerializer(serializers.ModelSerializer):
             "priority",
             "distribution_strategy",
             "account_weights",
+            "account_captions",
+            "first_comment_template",
             "videos_generated",
             "last_generated_at",
+            "pool_exhausted_at",
+            "pool_message",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "status", "videos_generated", "last_generated_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "status",
+            "videos_generated",
+            "last_generated_at",
+            "pool_exhausted_at",
+            "pool_message",
+            "created_at",
+            "updated_at",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -139,6 +139,8 @@ def campaign_generate(request, pk: int):
         return _back(request, "production:campaigns")
     plural = "s" if len(items) != 1 else ""
     messages.success(request, f"Queued {len(items)} video{plural} from “{campaign}”.")
+    if campaign.pool_exhausted_at:
+        messages.warning(request, campaign.pool_message)
     return redirect(f"{reverse('production:queue')}?campaign={campaign.pk}")
 
 

@@ -115,8 +115,10 @@ class FacebookLoginProvider(OAuthProvider):
 class FacebookProvider(FacebookLoginProvider):
     platform = "facebook"
     label = "Facebook"
-    scopes = ("pages_show_list", "pages_read_engagement", "pages_manage_posts", "publish_video")
-    required_scopes = scopes
+    # What the Reels publishing guide lists (publish_video is a Live Video permission, not for Reels);
+    # pages_manage_engagement is optional, asked only for the first comment under a post.
+    required_scopes = ("pages_show_list", "pages_read_engagement", "pages_manage_posts")
+    scopes = (*required_scopes, "pages_manage_engagement")
     no_accounts_message = (
         "Facebook shared no Pages you can post to. Facebook Login lists only the Pages you manage and "
         "ticked in its dialog: connect again and choose at least one Page."

@@ -15,7 +15,11 @@ from accounts.oauth.facebook import FacebookLoginProvider
 class InstagramProvider(FacebookLoginProvider):
     platform = "instagram"
     label = "Instagram"
-    scopes = ("instagram_basic", "instagram_content_publish", "pages_show_list", "pages_read_engagement")
+    # instagram_manage_comments is optional: only the first comment under a post needs it.
+    scopes = (
+        "instagram_basic", "instagram_content_publish", "pages_show_list", "pages_read_engagement",
+        "instagram_manage_comments",
+    )  # fmt: skip
     required_scopes = ("instagram_basic", "instagram_content_publish", "pages_show_list")
     no_accounts_message = (
         "None of the Facebook Pages you shared has an Instagram professional account linked. Switch the "

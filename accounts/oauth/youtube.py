@@ -13,14 +13,15 @@ from accounts.oauth.base import OAuthAccount, OAuthError, OAuthProvider, TokenSe
 
 UPLOAD = "https://www.googleapis.com/auth/youtube.upload"
 READONLY = "https://www.googleapis.com/auth/youtube.readonly"
+FORCE_SSL = "https://www.googleapis.com/auth/youtube.force-ssl"  # commentThreads.insert: the first comment
 
 
 class YouTubeProvider(OAuthProvider):
     platform = "youtube"
     label = "YouTube"
     app_settings = ("YOUTUBE_CLIENT_ID", "YOUTUBE_CLIENT_SECRET")
-    scopes = (UPLOAD, READONLY)
-    required_scopes = (UPLOAD, READONLY)
+    scopes = (UPLOAD, READONLY, FORCE_SSL)
+    required_scopes = (UPLOAD, READONLY)  # FORCE_SSL is optional: without it only the first comment fails
 
     def _flow(self, code_verifier: str) -> Flow:
         config = {

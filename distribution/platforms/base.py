@@ -35,6 +35,7 @@ class ErrorKind:
     UNKNOWN_OUTCOME = "unknown_outcome"  # every byte sent, no answer: reconcile with status()
     PRIVATE_ONLY = "private_only"  # an unaudited app may only post privately (TikTok)
     NOT_CONFIGURED = "not_configured"  # ReelMill lacks a setting this platform needs
+    UNSUPPORTED = "unsupported"  # the platform's API has no such thing (a comment on TikTok)
 
     RETRYABLE = frozenset({RATE_LIMITED, TRANSIENT})
 
@@ -193,16 +194,44 @@ def _ignore(*_args: Any) -> None:
     return None
 
 
+# How each platform calls itself in messages, for adapters that do not say.
+PLATFORM_LABELS = {"youtube": "YouTube", "tiktok": "TikTok", "facebook": "Facebook", "instagram": "Instagram"}
+
+
 class PlatformAdapter:
     """One outside platform. Subclasses implement the protocol steps; `publish` drives them."""
 
     name: ClassVar[str] = ""
+    # The privacy values the platform has; None: it takes whatever ReelMill offers (or ignores it).
+    privacy_options: ClassVar[tuple[str, ...] | None] = None
     # constructor argument -> (setting name, production default); read by `get_adapter`
     settings_map: ClassVar[dict[str, tuple[str, str]]] = {}
 
     def __init__(self, *, http: HttpClient | None = None, retry: RetryPolicy | None = None) -> None:
         self.http = http or HttpClient()
         self.retry = retry or RetryPolicy()
+
+    # --- checks before anything is sent ---------------------------------------------------
+    @classmethod
+    def allowed_privacy(cls) -> tuple[str, ...] | None:
+        """The privacy values this platform has (None: no restriction to check here)."""
+        return cls.privacy_options
+
+    @classmethod
+    def check_options(cls, *, privacy: str, options: dict[str, Any] | None = None) -> None:
+        """Refuse a privacy or option the platform does not have, before an upload is registered.
+
+        Raises a permanent PlatformError (kind POLICY) with a message for the user; needs no
+        credentials and sends nothing, so services can call it when they create the upload."""
+        allowed = cls.allowed_privacy()
+        if allowed is not None and privacy not in allowed:
+            label = PLATFORM_LABELS.get(cls.name, cls.name)
+            choices = f"{', '.join(allowed[:-1])} or {allowed[-1]}" if len(allowed) > 1 else "".join(allowed)
+            raise PlatformError(
+                f"{cls.name}: {label} has no privacy {privacy!r}: choose {choices}",
+                permanent=True,
+                kind=ErrorKind.POLICY,
+            )
 
     # --- protocol steps -------------------------------------------------------------------
     def start(self, request: PublishRequest, creds: Credentials, session: UploadSession, persist: Persist) -> None:
@@ -257,6 +286,18 @@ class PlatformAdapter:
     def refresh(self, creds: Credentials) -> Credentials:
         """New credentials with a fresh access token; the refresh token is kept when none is returned."""
         raise NotImplementedError
+
+    def post_comment(self, creds: Credentials, remote_id: str, text: str) -> str:
+        """Comment `text` on the published post `remote_id`; returns the comment's id.
+
+        Raises PlatformError like the other steps (kind AUTH: refresh and call again); this
+        default, for platforms whose API has no comments, raises kind UNSUPPORTED, permanent."""
+        label = PLATFORM_LABELS.get(self.name, self.name)
+        raise PlatformError(
+            f"{self.name}: {label}'s API has no comments: the first comment was not posted",
+            permanent=True,
+            kind=ErrorKind.UNSUPPORTED,
+        )
 
     # --- the whole flow -------------------------------------------------------------------
     def publish(
@@ -346,9 +387,7 @@ class PlatformAdapter:
         found = self.status(creds, session)
         logger.info("%s: reconciled an unknown outcome: %s", self.name, found.status)
         if found.status == PublishStatus.FAILED:
-            raise PlatformError(
-                f"{self.name}: the platform reports the upload failed", permanent=True, kind=ErrorKind.INVALID_MEDIA
-            )
+            raise self.failure(found)
         if found.status == PublishStatus.NOT_FOUND:
             session.restart()
         elif found.status == PublishStatus.INCOMPLETE:
@@ -359,6 +398,12 @@ class PlatformAdapter:
             session.state = SessionState.DONE
         persist(session)
         return found if session.state == SessionState.DONE else None
+
+    def failure(self, result: PublishResult) -> PlatformError:
+        """The error for an upload the platform reports failed; adapters that learn why map the reason."""
+        return PlatformError(
+            f"{self.name}: the platform reports the upload failed", permanent=True, kind=ErrorKind.INVALID_MEDIA
+        )
 
     # --- helpers for subclasses -----------------------------------------------------------
     def call(

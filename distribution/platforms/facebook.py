@@ -1,10 +1,17 @@
-"""Facebook Page Reels: video_reels start, rupload with offsets, finish (published or scheduled)."""
+"""Facebook Page Reels: video_reels start, one rupload of the rest of the file, finish; comments.
+
+The Reels guide uploads the bytes in ONE `POST rupload.facebook.com/video-upload/{version}/{id}`
+that carries the file from `offset` to its end. After an interruption the status's
+`uploading_phase.bytes_transfered` (Meta's spelling) is the next `offset`. Permissions:
+`pages_show_list`, `pages_read_engagement`, `pages_manage_posts`; the optional first comment
+also needs `pages_manage_engagement`.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from common.http_client import FileSlice
+from common.http_client import FileSlice, Response
 from distribution.platforms.base import (
     Credentials,
     ErrorKind,
@@ -17,10 +24,10 @@ from distribution.platforms.base import (
     UploadSession,
     _ignore,
 )
-from distribution.platforms.graph import GraphAdapter, insight_values
+from distribution.platforms.graph import GraphAdapter, comment_error, insight_values, permission_missing
 
-MIB = 1024 * 1024
 REEL_METRICS = "blue_reels_play_count,post_video_likes_by_reaction_type,post_video_social_actions"
+COMMENT_PERMISSION = "pages_manage_engagement"
 
 
 class FacebookAdapter(GraphAdapter):
@@ -30,12 +37,11 @@ class FacebookAdapter(GraphAdapter):
         "rupload_base_url": ("FACEBOOK_RUPLOAD_BASE_URL", "https://rupload.facebook.com/video-upload/v24.0"),
     }
 
-    def __init__(self, *, rupload_base_url: str, chunk_size: int = 16 * MIB, **kwargs: Any) -> None:
+    def __init__(self, *, rupload_base_url: str, chunk_size: int | None = None, **kwargs: Any) -> None:
+        """`chunk_size` is accepted and ignored: settings written when the adapter sent fixed-size
+        pieces still load, but rupload takes the rest of the file in one request."""
         super().__init__(**kwargs)
-        if chunk_size <= 0:
-            raise ValueError("Facebook chunk_size must be positive")
         self.rupload_base_url = rupload_base_url.rstrip("/")
-        self.chunk_size = chunk_size
 
     def _page(self, creds: Credentials) -> str:
         if not creds.page_id:
@@ -52,7 +58,10 @@ class FacebookAdapter(GraphAdapter):
         persist(session)
 
     def send(self, request, creds, session, persist, on_progress: Progress = _ignore) -> None:
-        def put_chunk(first: int, length: int) -> int:
+        """One POST with the file from the confirmed offset to its end."""
+        persist(session)
+        first = session.bytes_confirmed
+        if first < session.total_bytes:
             response = self.call(
                 "POST",
                 session.session_url,
@@ -63,23 +72,39 @@ class FacebookAdapter(GraphAdapter):
                     "file_size": str(session.total_bytes),
                     "Content-Type": "application/octet-stream",
                 },
-                body=FileSlice(request.file_path, first, length),
+                body=FileSlice(request.file_path, first, session.total_bytes - first),
             )
             data = response.json()
-            if response.ok and data.get("success"):
-                return first + length
-            debug = data.get("debug_info") or {}
-            if debug and "error" not in data:
-                kind = ErrorKind.TRANSIENT if debug.get("retriable") else ErrorKind.INVALID_MEDIA
-                raise self.error_from(
-                    response, f"upload refused: {debug.get('message', '')}", kind=kind,
-                    permanent=not debug.get("retriable"), creds=creds,
-                )  # fmt: skip
-            raise self.graph_error(response, creds, "upload refused: ")
+            if not (response.status == 200 and data.get("success")):
+                raise self._upload_error(response, data, creds, session)
+        session.bytes_confirmed = session.total_bytes
+        session.state = SessionState.UPLOADED
+        persist(session)
+        on_progress(session.total_bytes, session.total_bytes)
 
-        self.send_chunks(
-            session, persist, on_progress, chunk_length=lambda first: min(self.chunk_size, session.total_bytes - first),
-            put_chunk=put_chunk,
+    def _upload_error(
+        self, response: Response, data: dict[str, Any], creds: Credentials, session: UploadSession
+    ) -> PlatformError:
+        """Why rupload said no: retriable (resume from the status), the session expired (start a new
+        one), or the file is refused."""
+        debug = data.get("debug_info") or {}
+        if "error" in data or not debug:
+            return self.graph_error(response, creds, "upload refused: ")
+        if debug.get("retriable"):  # e.g. PartialRequestError: resume from what the status says arrived
+            return self.error_from(
+                response, f"upload interrupted: {debug.get('message', '')}", kind=ErrorKind.TRANSIENT,
+                permanent=False, creds=creds,
+            )  # fmt: skip
+        status = self._video_status(creds, session)
+        if status is None or status.get("video_status") == "expired":
+            session.restart()  # the session is gone: the next attempt opens a new one
+            return self.error_from(
+                response, "the upload session expired; starting a new one", kind=ErrorKind.TRANSIENT,
+                permanent=False, creds=creds,
+            )  # fmt: skip
+        return self.error_from(
+            response, f"upload refused: {debug.get('type', '')}: {debug.get('message', '')}",
+            kind=ErrorKind.INVALID_MEDIA, permanent=True, creds=creds,
         )  # fmt: skip
 
     def query_offset(self, request, creds, session) -> int | None:
@@ -87,7 +112,7 @@ class FacebookAdapter(GraphAdapter):
         if status is None or status.get("video_status") in ("expired", "error"):
             return None
         uploading = status.get("uploading_phase") or {}
-        # Meta spells it "bytes_transfered"; accept the dictionary spelling too.
+        # Meta's documents spell it "bytes_transfered"; some answers spell it "bytes_transferred".
         return int(uploading.get("bytes_transfered", uploading.get("bytes_transferred", 0)) or 0)
 
     def finish(self, request, creds, session) -> PublishResult:
@@ -139,6 +164,20 @@ class FacebookAdapter(GraphAdapter):
             if error.status == 404 or (error.kind == ErrorKind.POLICY and "does not exist" in error.message):
                 return None
             raise
+
+    # --- the first comment ----------------------------------------------------------------
+    def post_comment(self, creds: Credentials, remote_id: str, text: str) -> str:
+        """POST /{video-id}/comments with the Page token; needs pages_manage_engagement."""
+        if creds.scopes and COMMENT_PERMISSION not in creds.scopes:
+            raise permission_missing(self.name, COMMENT_PERMISSION)
+        try:
+            data = self.graph("POST", f"{remote_id}/comments", creds, form={"message": text})
+        except PlatformError as error:
+            failure = comment_error(self.name, error, COMMENT_PERMISSION)
+            if failure is error:
+                raise
+            raise failure from error
+        return str(data.get("id", ""))
 
     # --- metrics --------------------------------------------------------------------------
     def fetch_metrics(self, remote_id: str, creds: Credentials) -> Metrics:

@@ -95,6 +95,36 @@ class GraphAdapter(PlatformAdapter):
         return with_token(creds, access_token=data["access_token"], refresh_token="", expires_at=expires_at)
 
 
+def graph_codes(error: PlatformError) -> tuple[int, int]:
+    """(code, error_subcode) of the Graph error behind `error`; (0, 0) when it carried none."""
+    try:
+        body = json.loads(error.body or "{}")
+    except ValueError:
+        return 0, 0
+    details = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(details, dict):
+        return 0, 0
+    return int(details.get("code") or 0), int(details.get("error_subcode") or 0)
+
+
+def permission_missing(platform: str, permission: str) -> PlatformError:
+    return PlatformError(
+        f"{platform}: the first comment needs the {permission} permission, which this connection lacks: "
+        "reconnect the account to grant it (posting is not affected)",
+        permanent=True,
+        kind=ErrorKind.POLICY,
+    )
+
+
+def comment_error(platform: str, error: PlatformError, permission: str) -> PlatformError:
+    """A refused comment. A missing permission refuses the comment only, not the account's posting,
+    so it is a permanent POLICY error instead of the REVOKED that would make the user reconnect."""
+    code, _ = graph_codes(error)
+    if code == 10 or 200 <= code < 300:
+        return permission_missing(platform, permission)
+    return error
+
+
 def usage_percent(response: Response) -> int:
     """The highest share of its budget the app (or business use case) has used, from Meta's headers."""
     highest = 0

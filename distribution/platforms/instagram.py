@@ -1,9 +1,19 @@
-"""Instagram Reels (Graph API): a container Meta fills from a public URL, status polling, media_publish."""
+"""Instagram Reels (Graph API): a container Meta fills from a public URL, status polling, media_publish.
+
+Containers are asked only their documented fields (`id`, `status`, `status_code`): there is no
+`media_id` on a container. So when `media_publish` goes unanswered, the post is looked up on the
+account's media edge (`GET /{ig-user-id}/media?fields=id,caption,timestamp`) by its caption and
+time; a container that reads PUBLISHED is never published again, found or not. Containers are
+polled as the publishing guide asks: about once a minute (`poll_interval`) for at most five
+minutes (`poll_timeout`). The optional first comment needs `instagram_manage_comments`.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -18,9 +28,14 @@ from distribution.platforms.base import (
     SessionState,
     _ignore,
 )
-from distribution.platforms.graph import GraphAdapter, insight_values
+from distribution.platforms.graph import GraphAdapter, comment_error, graph_codes, insight_values, permission_missing
 
 CAPTION_LIMIT = 2200
+CONTAINER_FIELDS = "status_code,status"  # of id, status, status_code, copyright_check_status
+NOT_READY = (9007, 2207027)  # "Media ID is not available": the container is not FINISHED yet
+COMMENT_PERMISSION = "instagram_manage_comments"
+LOOKUP_PAGES = 4  # media edge pages (25 posts each) searched for a post whose answer was lost
+CLOCK_SLACK = timedelta(minutes=5)  # between our clock and Meta's when matching a post's timestamp
 
 
 @dataclass(frozen=True)
@@ -43,15 +58,17 @@ class InstagramAdapter(GraphAdapter):
         *,
         public_media_base_url: str = "",
         media_root: str | os.PathLike = "",
-        poll_interval: float = 10.0,
-        max_polls: int = 30,
+        poll_interval: float = 60.0,
+        poll_timeout: float = 300.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if poll_interval <= 0 or poll_timeout < 0:
+            raise ValueError("Instagram poll_interval must be positive and poll_timeout not negative")
         self.public_media_base_url = str(public_media_base_url).rstrip("/")
         self.media_root = str(media_root)
         self.poll_interval = poll_interval
-        self.max_polls = max_polls
+        self.poll_timeout = poll_timeout
 
     def video_url(self, file_path: str) -> str:
         """The public URL Meta downloads the video from: PUBLIC_MEDIA_BASE_URL + the path under MEDIA_ROOT."""
@@ -102,21 +119,26 @@ class InstagramAdapter(GraphAdapter):
                 kind=ErrorKind.QUOTA,
                 retry_after=3600.0,
             )
+        caption = request.caption()[:CAPTION_LIMIT]
         form = {
             "media_type": "REELS",
             "video_url": video_url,
-            "caption": request.caption()[:CAPTION_LIMIT],
+            "caption": caption,
             "share_to_feed": "true" if request.options.get("share_to_feed", True) else "false",
         }
+        created_at = datetime.now(UTC)
         session.container_id = self.graph("POST", f"{self._user(creds)}/media", creds, form=form)["id"]
         session.total_bytes = request.file_size
         session.state = SessionState.UPLOADING
+        # What finds the post again on the media edge if the answer to media_publish is lost.
+        session.extra.update(caption=caption, container_created_at=created_at.isoformat())
         persist(session)
 
     def send(self, request, creds, session, persist, on_progress: Progress = _ignore) -> None:
-        """Meta pulls the bytes itself: wait until the container is FINISHED."""
-        for poll in range(self.max_polls):
-            data = self.graph("GET", session.container_id, creds, params={"fields": "status_code,status"})
+        """Meta pulls the bytes itself: poll the container until it is FINISHED."""
+        polls = math.floor(self.poll_timeout / self.poll_interval) + 1
+        for poll in range(polls):
+            data = self._container(creds, session.container_id)
             code = data.get("status_code")
             if code in ("FINISHED", "PUBLISHED"):
                 session.bytes_confirmed = session.total_bytes
@@ -134,39 +156,122 @@ class InstagramAdapter(GraphAdapter):
                 session.restart()
                 persist(session)
                 raise PlatformError("instagram: the container expired", permanent=False, kind=ErrorKind.TRANSIENT)
-            if poll + 1 < self.max_polls:
+            if poll + 1 < polls:
                 self.retry.sleep(self.poll_interval)
-        raise PlatformError("instagram: the container is still processing", permanent=False, kind=ErrorKind.TRANSIENT)
+        minutes = self.poll_timeout / 60
+        raise PlatformError(
+            f"instagram: Meta is still processing the video after {minutes:g} minutes; it will be checked again later",
+            permanent=False,
+            kind=ErrorKind.TRANSIENT,
+        )
 
     def query_offset(self, request, creds, session) -> int | None:
         return 0  # nothing to resume: polling the container again is the resume
 
     def finish(self, request, creds, session) -> PublishResult:
-        data = self.graph(
-            "POST", f"{self._user(creds)}/media_publish", creds, form={"creation_id": session.container_id},
-            outcome_session=session,
-        )  # fmt: skip
+        session.extra["publish_requested_at"] = datetime.now(UTC).isoformat()
+        try:
+            data = self.graph(
+                "POST", f"{self._user(creds)}/media_publish", creds, form={"creation_id": session.container_id},
+                outcome_session=session,
+            )  # fmt: skip
+        except PlatformError as error:
+            if error.kind == ErrorKind.UNKNOWN_OUTCOME or error.kind in ErrorKind.RETRYABLE:
+                raise
+            if graph_codes(error) == NOT_READY:
+                raise PlatformError(
+                    f"instagram: {error.message}: the container is not ready yet",
+                    permanent=False,
+                    kind=ErrorKind.TRANSIENT,
+                    retry_after=self.poll_interval,
+                ) from error
+            found = self._after_refusal(creds, session)
+            if found is None:
+                raise
+            return found
+        session.extra["media_id"] = data["id"]
         return self._published(creds, data["id"])
+
+    def _after_refusal(self, creds: Credentials, session) -> PublishResult | None:
+        """media_publish said no: the post when the container was published after all (never post it
+        again); a new container next time when it expired; None when the refusal stands."""
+        code = self._container(creds, session.container_id).get("status_code")
+        if code not in ("PUBLISHED", "EXPIRED"):
+            return None
+        found = self._find_post(creds, session)
+        if found is not None:
+            return found
+        if code == "PUBLISHED":  # posted, though the media edge does not show it (yet)
+            return PublishResult("", "", PublishStatus.PUBLISHED, raw={"container": session.container_id})
+        session.restart()
+        raise PlatformError("instagram: the container expired before it was published", permanent=False,
+                            kind=ErrorKind.TRANSIENT)  # fmt: skip
 
     def _published(self, creds: Credentials, media_id: str) -> PublishResult:
         media = self.graph("GET", media_id, creds, params={"fields": "id,permalink"})
         return PublishResult(media_id, media.get("permalink", ""), PublishStatus.PUBLISHED, raw=media)
 
+    def _container(self, creds: Credentials, container_id: str) -> dict[str, Any]:
+        return self.graph("GET", container_id, creds, params={"fields": CONTAINER_FIELDS})
+
     def status(self, creds, session) -> PublishResult:
+        if session.extra.get("media_id"):  # media_publish answered: that is the post
+            return self._published(creds, session.extra["media_id"])
         if not session.container_id:
             return PublishResult("", "", PublishStatus.NOT_FOUND)
-        data = self.graph("GET", session.container_id, creds, params={"fields": "status_code,status,media_id"})
+        data = self._container(creds, session.container_id)
         code = data.get("status_code")
-        if code == "PUBLISHED":
-            media_id = data.get("media_id") or session.extra.get("media_id", "")
-            if media_id:
-                return self._published(creds, media_id)
-            return PublishResult("", "", PublishStatus.PUBLISHED, raw=data)
+        publish_tried = bool(session.extra.get("publish_requested_at"))
+        if code == "PUBLISHED" or (publish_tried and code in ("FINISHED", "EXPIRED")):
+            # After an unanswered media_publish the container's status may lag behind the post.
+            found = self._find_post(creds, session)
+            if found is not None:
+                return found
+            if code == "PUBLISHED":  # never publish a published container again
+                return PublishResult("", "", PublishStatus.PUBLISHED, raw=data)
         if code == "FINISHED":
             return PublishResult("", "", PublishStatus.UPLOADED, raw=data)
         if code in ("ERROR", "EXPIRED"):
             return PublishResult("", "", PublishStatus.FAILED if code == "ERROR" else PublishStatus.NOT_FOUND, raw=data)
         return PublishResult("", "", PublishStatus.INCOMPLETE, raw=data)
+
+    def _find_post(self, creds: Credentials, session) -> PublishResult | None:
+        """The account's post with this upload's caption, made after its container, from the media edge."""
+        caption = (session.extra.get("caption") or "").strip()
+        created = session.extra.get("container_created_at")
+        if not created:
+            return None
+        since = datetime.fromisoformat(created) - CLOCK_SLACK
+        params: dict[str, Any] = {"fields": "id,caption,timestamp", "limit": 25}
+        for _ in range(LOOKUP_PAGES):
+            data = self.graph("GET", f"{self._user(creds)}/media", creds, params=params)
+            posts = data.get("data") or []
+            for post in posts:
+                posted = _timestamp(post.get("timestamp", ""))
+                if posted is not None and posted < since:
+                    return None  # newest first: everything further is older than this upload
+                if (post.get("caption") or "").strip() == caption and post.get("id"):
+                    session.extra["media_id"] = post["id"]
+                    return self._published(creds, post["id"])
+            after = ((data.get("paging") or {}).get("cursors") or {}).get("after")
+            if not posts or not after or not (data.get("paging") or {}).get("next"):
+                return None
+            params = {**params, "after": after}
+        return None
+
+    # --- the first comment ----------------------------------------------------------------
+    def post_comment(self, creds: Credentials, remote_id: str, text: str) -> str:
+        """POST /{ig-media-id}/comments; needs instagram_manage_comments."""
+        if creds.scopes and COMMENT_PERMISSION not in creds.scopes:
+            raise permission_missing(self.name, COMMENT_PERMISSION)
+        try:
+            data = self.graph("POST", f"{remote_id}/comments", creds, form={"message": text})
+        except PlatformError as error:
+            failure = comment_error(self.name, error, COMMENT_PERMISSION)
+            if failure is error:
+                raise
+            raise failure from error
+        return str(data.get("id", ""))
 
     # --- metrics --------------------------------------------------------------------------
     def fetch_metrics(self, remote_id: str, creds: Credentials) -> Metrics:
@@ -180,3 +285,11 @@ class InstagramAdapter(GraphAdapter):
             shares=values.get("shares"),
             saves=values.get("saved"),
         )
+
+
+def _timestamp(value: str) -> datetime | None:
+    """An IG Media timestamp ("2026-05-01T12:00:00+0000") as an aware datetime."""
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return None

@@ -1,7 +1,22 @@
-"""YouTube Data API v3: videos.insert through a resumable upload session."""
+"""YouTube Data API v3: videos.insert through a resumable upload session; commentThreads.insert.
+
+Publish options read from `PublishRequest.options` (the Upload's `options`):
+
+    synthetic      bool  the video is AI-generated or altered (status.containsSyntheticMedia);
+                         TikTok's `is_aigc` is read as the same thing
+    made_for_kids  bool  status.selfDeclaredMadeForKids (default False), always sent
+    category_id    str   snippet.categoryId (default the adapter's, "22" People & Blogs)
+
+`status.privacyStatus` is public, unlisted or private: `YouTubeAdapter.check_options` refuses
+anything else before an upload is registered. A received video is PROCESSING until YouTube
+reports `uploadStatus: processed`.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -14,6 +29,7 @@ from distribution.platforms.base import (
     PlatformAdapter,
     PlatformError,
     Progress,
+    PublishRequest,
     PublishResult,
     PublishStatus,
     SessionState,
@@ -23,6 +39,9 @@ from distribution.platforms.base import (
 )
 
 CHUNK_QUANTUM = 256 * 1024  # every chunk but the last is a multiple of this
+JSON_UTF8 = "application/json; charset=UTF-8"  # the resumable guide's Content-Type for metadata
+COMMENT_SCOPE = "https://www.googleapis.com/auth/youtube.force-ssl"
+TITLE_LIMIT = 100
 PACIFIC = ZoneInfo("America/Los_Angeles")
 _QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded", "uploadLimitExceeded"}
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
@@ -38,6 +57,7 @@ def seconds_until_pacific_midnight(now: datetime | None = None) -> float:
 
 class YouTubeAdapter(PlatformAdapter):
     name = "youtube"
+    privacy_options = ("public", "unlisted", "private")  # status.privacyStatus has nothing else
     settings_map: ClassVar[dict[str, tuple[str, str]]] = {
         "api_base_url": ("YOUTUBE_API_BASE_URL", "https://www.googleapis.com/youtube/v3"),
         "upload_base_url": ("YOUTUBE_UPLOAD_BASE_URL", "https://www.googleapis.com/upload/youtube/v3"),
@@ -65,16 +85,22 @@ class YouTubeAdapter(PlatformAdapter):
 
     # --- upload ---------------------------------------------------------------------------
     def start(self, request, creds, session, persist) -> None:
-        status: dict[str, Any] = {"privacyStatus": request.privacy, "selfDeclaredMadeForKids": False}
+        self.check_options(privacy=request.privacy, options=request.options)
+        options = request.options
+        status: dict[str, Any] = {
+            "privacyStatus": request.privacy,
+            "selfDeclaredMadeForKids": bool(options.get("made_for_kids", False)),
+            "containsSyntheticMedia": bool(options.get("synthetic", options.get("is_aigc", False))),
+        }
         if request.scheduled_at is not None:
             # A scheduled video must be private until publishAt; YouTube flips it then.
             status.update(privacyStatus="private", publishAt=request.scheduled_at.astimezone(UTC).isoformat())
         metadata = {
             "snippet": {
-                "title": request.title[:100],
+                "title": video_title(request),
                 "description": request.caption(),
                 "tags": [tag.lstrip("#") for tag in request.hashtags],
-                "categoryId": request.options.get("category_id", self.category_id),
+                "categoryId": options.get("category_id", self.category_id),
             },
             "status": status,
         }
@@ -85,10 +111,11 @@ class YouTubeAdapter(PlatformAdapter):
             params={"uploadType": "resumable", "part": "snippet,status"},
             headers={
                 **self._auth(creds),
+                "Content-Type": JSON_UTF8,
                 "X-Upload-Content-Length": str(request.file_size),
                 "X-Upload-Content-Type": request.content_type,
             },
-            json_body=metadata,
+            body=json.dumps(metadata).encode(),
         )
         if not response.ok or not response.headers.get("Location"):
             raise self._error(response, creds, "could not open an upload session")
@@ -128,8 +155,13 @@ class YouTubeAdapter(PlatformAdapter):
         )
 
     def _confirmed(self, response: Response, creds: Credentials, session: UploadSession) -> int:
-        """Bytes the session holds, from a 308 Range or a finished 200/201 (which stores the video)."""
+        """Bytes the session holds, from a 308 Range or a finished 200/201 (which stores the video).
+
+        A 308 may name a new session URI in Location: every later request goes there (the
+        caller persists the session with the confirmed offset)."""
         if response.status == 308:
+            if response.headers.get("Location"):
+                session.session_url = response.headers["Location"]
             ranges = response.headers.get("Range", "")
             return int(ranges.rsplit("-", 1)[1]) + 1 if ranges else 0
         if response.status in (200, 201):
@@ -158,9 +190,11 @@ class YouTubeAdapter(PlatformAdapter):
         if status.get("uploadStatus") in ("failed", "rejected", "deleted"):
             state = PublishStatus.FAILED
         elif status.get("publishAt"):
-            state = PublishStatus.SCHEDULED
-        else:
+            state = PublishStatus.SCHEDULED  # accepted for its time; YouTube processes it before then
+        elif status.get("uploadStatus") == "processed":
             state = PublishStatus.PUBLISHED
+        else:  # "uploaded": every byte is there, YouTube has not processed it yet
+            state = PublishStatus.PROCESSING
         video_id = resource.get("id", session.video_id)
         return PublishResult(
             remote_id=video_id,
@@ -192,7 +226,10 @@ class YouTubeAdapter(PlatformAdapter):
             raise self._error(response, creds, "could not read the video status")
         items = response.json().get("items", [])
         if not items:
-            return PublishResult(session.video_id, "", PublishStatus.NOT_FOUND)
+            # The upload returned this id, so the video exists: the listing lags behind a fresh
+            # upload. Starting over here would post it twice.
+            url = f"https://www.youtube.com/watch?v={session.video_id}"
+            return PublishResult(session.video_id, url, PublishStatus.PROCESSING, raw={"items": []})
         return self._result(session, items[0])
 
     # --- metrics and tokens ---------------------------------------------------------------
@@ -215,6 +252,31 @@ class YouTubeAdapter(PlatformAdapter):
         return Metrics(
             views=_count(stats, "viewCount"), likes=_count(stats, "likeCount"), comments=_count(stats, "commentCount")
         )
+
+    def post_comment(self, creds: Credentials, remote_id: str, text: str) -> str:
+        """commentThreads.insert: a top-level comment on the video; returns the comment thread's id."""
+        if creds.scopes and COMMENT_SCOPE not in creds.scopes:
+            raise PlatformError(
+                f"youtube: the first comment needs the {COMMENT_SCOPE} permission, which this channel's "
+                "connection lacks: reconnect the channel to grant it",
+                permanent=True,
+                kind=ErrorKind.POLICY,
+            )
+        body = {"snippet": {"videoId": remote_id, "topLevelComment": {"snippet": {"textOriginal": text}}}}
+        response = self.call(
+            "POST",
+            f"{self.api_base_url}/commentThreads",
+            creds,
+            params={"part": "snippet"},
+            headers={**self._auth(creds), "Content-Type": JSON_UTF8},
+            body=json.dumps(body).encode(),
+        )
+        if not response.ok:
+            what = "the first comment was refused"
+            if response.status == 403 and "insufficient" in response.text.lower():
+                what += f" (it needs {COMMENT_SCOPE}: reconnect the channel to grant it)"
+            raise self._error(response, creds, what)
+        return str(response.json().get("id", ""))
 
     def refresh(self, creds: Credentials) -> Credentials:
         """Refresh through google-auth, riding on the shared HTTP client's session."""
@@ -276,6 +338,17 @@ class YouTubeAdapter(PlatformAdapter):
         else:
             kind, permanent = ErrorKind.POLICY, True
         return self.error_from(response, detail, kind=kind, permanent=permanent, creds=creds)
+
+
+def video_title(request: PublishRequest) -> str:
+    """snippet.title: required, at most 100 characters, no angle brackets. Without a title, the
+    first line of the caption stands in (YouTube's own uploader uses the file name)."""
+    candidates = (request.title, request.description.strip().splitlines()[0] if request.description.strip() else "")
+    for candidate in (*candidates, os.path.splitext(os.path.basename(request.file_path))[0], "Untitled"):
+        title = re.sub(r"\s+", " ", candidate.replace("<", "").replace(">", "")).strip()
+        if title:
+            return title[:TITLE_LIMIT].rstrip()
+    return "Untitled"  # pragma: no cover - the last candidate always holds
 
 
 def _count(stats: dict[str, Any], key: str) -> int | None:

@@ -1,29 +1,24 @@
-"""What the distribution pages show: a week of posts per account, engagement with sparklines,
-and limit refusals in words and local time.
+"""What the distribution pages show: a week of posts per account and engagement with sparklines.
 
 Nothing here writes; the pages call the reservation, publishing and metrics services for that.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 
 from accounts.models import AccountStatus, SocialAccount
 from accounts.selectors import social_account_list
-from common.errors import ApplicationError
 from distribution import selectors
 from distribution.models import Distribution, Upload
 
 COUNTS = ("views", "likes", "comments", "shares", "saves")
-# The reservation service ends a refusal with the time in UTC; the pages show it in local time instead.
-_NEXT_POSSIBLE = re.compile(r"\s*Next possible at \S+\.$")
 
 
 def user_time_zone(user) -> ZoneInfo:
@@ -31,23 +26,6 @@ def user_time_zone(user) -> ZoneInfo:
         return ZoneInfo(user.time_zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-# Limit refusals -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Refusal:
-    target: str
-    message: str
-    next_at: datetime | None = None
-
-
-def refusal_of(target: str, error: ApplicationError) -> Refusal:
-    """A reservation error as the page shows it: who, why, and when the slot frees up."""
-    next_at = parse_datetime(error.extra.get("next_allowed_at") or "")
-    message = _NEXT_POSSIBLE.sub("", error.message) if next_at else error.message
-    return Refusal(target=target, message=message, next_at=next_at)
 
 
 # Calendar -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import services as account_services
+from accounts.limits import Refusal
 from accounts.models import AccountStatus
 from accounts.platforms import Platform
 from common.errors import ApplicationError
@@ -39,8 +40,8 @@ from distribution.models import (
     UploadStatus,
 )
 from distribution.platforms import ErrorKind, PlatformError, PublishRequest, PublishResult, PublishStatus
-from distribution.services import clients, reservation
-from production.models import LogLevel, QueueItem
+from distribution.services import clients, comments, reservation
+from production.models import LogLevel
 from production.services import queue as queue_services
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ SUCCESS_STATUSES = {
 }
 # Publish tasks are sent at once only for uploads due this soon; the periodic task sends the rest.
 ENQUEUE_HORIZON = timedelta(minutes=2)
+# The error kind of an upload whose account holds no working token: nothing was sent.
+NOT_CONNECTED = "not_connected"
 
 
 # --- enqueueing ----------------------------------------------------------------------------
@@ -107,28 +110,30 @@ def upload_publish(*, upload_id: int, now: datetime | None = None) -> Upload | N
         return None
     account = upload.account
     http = clients.recording_client(upload)
-    if account.status != AccountStatus.ACTIVE:
-        error = PlatformError(
-            f"The account is {account.status}: {account.status_reason or 'reactivate or reconnect it'}",
-            permanent=True,
-            kind=ErrorKind.NOT_CONFIGURED,
-        )
-        return _failed(upload, error, http, count_error=False)
+    refused = _not_postable(account, now)
+    if refused is not None:
+        # Nothing is sent for an account no platform would take a post from.
+        return _failed(upload, refused, http, count_error=False)
+    current = {}
+
+    def keep(new) -> None:
+        current["creds"] = new
+        clients.save_credentials(account, new)
+
     try:
         adapter = clients.adapter_for(upload.platform, http=http)
-        creds = clients.credentials_for(account)
+        current["creds"] = clients.credentials_for(account)
         if _token_expiring(account, now):
-            creds = adapter.refresh(creds)
-            clients.save_credentials(account, creds)
+            keep(adapter.refresh(current["creds"]))
         if upload.platform == Platform.INSTAGRAM:
-            _read_instagram_limit(adapter, account, creds, now)
+            _read_instagram_limit(adapter, account, current["creds"], now)
         with clients.local_file(upload.video_path) as path:
             result = adapter.publish(
                 _request(upload, path, now),
-                creds,
+                current["creds"],
                 clients.session_of(upload),
                 lambda session: clients.persist_session(upload, session),
-                on_credentials=lambda new: clients.save_credentials(account, new),
+                on_credentials=keep,
             )
     except PlatformError as error:
         return _handle_error(upload, error, http)
@@ -141,7 +146,21 @@ def upload_publish(*, upload_id: int, now: datetime | None = None) -> Upload | N
         return _handle_error(upload, failure, http)
     if not http.recorded:
         http.note(f"{upload.platform}: published {upload.video_path}", outcome=AttemptOutcome.NOTE, body=result.url)
-    return _succeeded(upload, result)
+    upload = _succeeded(upload, result)
+    return comments.upload_post_first_comment(upload=upload, adapter=adapter, creds=current["creds"], http=http)
+
+
+def _not_postable(account, now: datetime) -> PlatformError | None:
+    if account.status != AccountStatus.ACTIVE:
+        return PlatformError(
+            f"The account is {account.status}: {account.status_reason or 'reactivate or reconnect it'}",
+            permanent=True,
+            kind=ErrorKind.NOT_CONFIGURED,
+        )
+    problem = account.connection_problem(now)
+    if problem:
+        return PlatformError(f"{account} is not connected: {problem}", permanent=True, kind=NOT_CONNECTED)
+    return None
 
 
 def _token_expiring(account, now: datetime) -> bool:
@@ -321,15 +340,15 @@ def upload_reconcile(*, upload_id: int, now: datetime | None = None) -> Upload |
     session = clients.session_of(upload)
     try:
         adapter = clients.adapter_for(upload.platform, http=http)
-        found = adapter.reconcile(
-            clients.credentials_for(upload.account), session, lambda s: clients.persist_session(upload, s)
-        )
+        creds = clients.credentials_for(upload.account)
+        found = adapter.reconcile(creds, session, lambda s: clients.persist_session(upload, s))
     except PlatformError as error:
         if error.permanent:
             return _handle_error(upload, error, http)
         return _still_unknown(upload, error.message, now)
     if found is not None:
-        return _succeeded(upload, found)
+        upload = _succeeded(upload, found)
+        return comments.upload_post_first_comment(upload=upload, adapter=adapter, creds=creds, http=http)
     # The platform holds part of it (resume), all of it (finish) or nothing (start again):
     # publishing from the saved session does exactly that, without a second post.
     upload.status, upload.next_attempt_at = UploadStatus.RETRY, now
@@ -365,24 +384,14 @@ def upload_retry(*, upload: Upload, at: datetime | None = None) -> Upload:
         raise ApplicationError(
             f"{upload.account} is {upload.account.status}: reactivate or reconnect it first.", code="account_inactive"
         )
+    problem = upload.account.connection_problem(at)
+    if problem:
+        raise ApplicationError(f"{upload.account} cannot post: {problem}.", code="not_connected")
     queue_services.queue_item_reopen_for_upload(item_id=upload.queue_item_id)
-    item = QueueItem.objects.get(pk=upload.queue_item_id)
-    rng = random.Random()
-    account = upload.account
-    result = reservation._reserve_one(
-        queue_item=item,
-        account=account,
-        at=at,
-        scheduled_at=None,
-        privacy=upload.privacy,
-        options={k: v for k, v in upload.options.items() if k != "account"},
-        jitter=timedelta(minutes=rng.uniform(0, account.jitter_minutes)) if account.jitter_minutes else None,
-        best=False,
-        revive=(UploadStatus.FAILED,),
-    )
-    if isinstance(result, reservation.Refusal):
-        _settle_item(item.pk)
-        raise reservation._refused([result])
+    result = reservation.upload_reserve_again(upload=upload, at=at)
+    if isinstance(result, Refusal):
+        _settle_item(upload.queue_item_id)
+        raise reservation.refusal_error(result)
     schedule_publish(result, now=at)
     return result
 

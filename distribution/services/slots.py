@@ -1,15 +1,7 @@
-"""Where a new post may go in an account's timeline: pure functions over its post times.
+"""Where in an account's timeline a new post goes: its posting window and a random gap.
 
-`accounts.limits.check` answers "may it post now?" from past posts. A reservation may also
-be scheduled, so the posts around a slot can lie on both sides of it; this module counts
-both sides, which never lets an hour, a day or a cooldown hold more than the limits allow:
-
-- hourly: fewer than the limit in the two hours around the slot, so every rolling hour that
-  contains the slot ends up with at most the limit;
-- daily: fewer than the limit in the slot's local calendar day;
-- cooldown: no post closer to the slot than the cooldown, on either side.
-
-Posting windows and jitter are soft: they move the slot later instead of refusing it.
+Both are soft: they move the slot later instead of refusing it. Whether the account may post at
+the slot is the limits engine's answer (`accounts.limits.check`), asked by the reservation.
 """
 
 from __future__ import annotations
@@ -19,19 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from accounts.limits import HOUR, local_day_bounds
-from accounts.models import AccountStatus, SocialAccount
-
-DAY = timedelta(hours=24)
-# How far around a slot the posts matter (a local day is at most 25 h long).
-RADIUS = timedelta(hours=26)
+from accounts.models import SocialAccount
 
 
 @dataclass(frozen=True)
-class Slot:
-    allowed: bool
-    at: datetime | None  # the slot (allowed), or the first moment worth trying again (refused)
-    reason: str = ""
+class Placement:
+    at: datetime
     moved: str = ""  # why the slot is later than asked (window, jitter), if it is
 
 
@@ -56,22 +41,11 @@ def next_window_start(at: datetime, start: time | None, end: time | None, time_z
     return opening
 
 
-def find_slot(
-    account: SocialAccount,
-    post_times: Sequence[datetime],
-    at: datetime,
-    *,
-    jitter: timedelta = timedelta(0),
-    extra_caps: Sequence[tuple[int, timedelta, str]] = (),
-) -> Slot:
-    """The slot for a new post of `account` at `at` or later.
-
-    `jitter` is this reservation's random extra gap after the previous post. `extra_caps`
-    are platform caps as (most posts, rolling window, name), checked like the hourly limit.
-    """
-    if account.status != AccountStatus.ACTIVE:
-        reason = f"Account is {account.get_status_display().lower()}"
-        return Slot(False, None, reason + (f": {account.status_reason}" if account.status_reason else ""))
+def place(
+    account: SocialAccount, post_times: Sequence[datetime], at: datetime, *, jitter: timedelta = timedelta(0)
+) -> Placement:
+    """The slot for a new post of `account` at `at` or later: inside its posting window, and at
+    least its cooldown plus `jitter` (this reservation's random extra gap) after the previous post."""
     times = sorted(post_times)
     cooldown = timedelta(minutes=account.upload_cooldown_minutes)
     slot, moved = at, []
@@ -87,43 +61,4 @@ def find_slot(
             continue
         if opened == slot:
             break
-    refused = _refusals(account, times, slot, cooldown, extra_caps)
-    if refused:
-        reason = "; ".join(message for message, _ in refused)
-        return Slot(False, max(when for _, when in refused), reason)
-    return Slot(True, slot, moved=", ".join(dict.fromkeys(moved)))
-
-
-def _refusals(account, times, slot, cooldown, extra_caps) -> list[tuple[str, datetime]]:
-    refused: list[tuple[str, datetime]] = []
-    if cooldown:
-        near = [t for t in times if abs(t - slot) < cooldown]
-        if near:
-            message = f"Cooling down for {account.upload_cooldown_minutes} min around another post"
-            refused.append((message, max(near) + cooldown))
-    caps = [(account.hourly_upload_limit, HOUR, "Hourly limit"), *extra_caps]
-    for limit, window, name in caps:
-        refusal = _window_refusal(times, slot, limit, window, name)
-        if refusal:
-            refused.append(refusal)
-    day_start, day_end = local_day_bounds(slot, account.time_zone)
-    today = sum(1 for t in times if day_start <= t < day_end)
-    if today >= account.daily_upload_limit:
-        refused.append((f"Daily limit reached ({today}/{account.daily_upload_limit})", day_end))
-    return refused
-
-
-def _window_refusal(times, slot, limit: int, window: timedelta, name: str) -> tuple[str, datetime] | None:
-    around = [t for t in times if slot - window < t < slot + window]
-    if len(around) < limit:
-        return None
-    before = [t for t in around if t <= slot]
-    # The rolling window frees up when the post that fills it ages out; when later posts fill
-    # it, try after the last of them.
-    next_at = before[-limit] + window if len(before) >= limit else around[-1] + window
-    return f"{name} reached ({len(before)}/{limit} in the last {_describe(window)})", next_at
-
-
-def _describe(window: timedelta) -> str:
-    hours = window.total_seconds() / 3600
-    return f"{hours:g} h"
+    return Placement(slot, ", ".join(dict.fromkeys(moved)))

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from accounts.limits import Refusal
 from common.errors import ApplicationError
 from distribution.models import Upload
-from distribution.services import publishing, reservation
+from distribution.services import reservation, sending
 from production.models import QueueItem, QueueStatus
 
 # Ready items looked at for one with a target platform before giving up.
@@ -20,11 +21,16 @@ SCAN_LIMIT = 20
 class UploadNextResult:
     item: QueueItem
     uploads: list[Upload] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)  # platform -> why nothing was reserved
+    refusals: dict[str, Refusal] = field(default_factory=dict)  # platform -> why nothing was reserved
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return {platform: refusal.message for platform, refusal in self.refusals.items()}
 
 
-def next_ready_item(*, owner) -> QueueItem | None:
-    """The user's next ready video that has no upload yet: highest priority, then oldest."""
+def next_ready_item(*, owner, platform: str | None = None) -> QueueItem | None:
+    """The user's next ready video that has no upload yet (and goes to `platform`, when given):
+    highest priority, then oldest."""
     candidates = (
         QueueItem.objects.filter(
             owner=owner, status=QueueStatus.READY, output_asset__isnull=False, uploads__isnull=True
@@ -32,28 +38,26 @@ def next_ready_item(*, owner) -> QueueItem | None:
         .select_related("campaign", "output_asset")
         .order_by("-priority", "completed_at", "id")[:SCAN_LIMIT]
     )
-    return next((item for item in candidates if reservation.target_platforms(item)), None)
+    for item in candidates:
+        platforms = reservation.target_platforms(item)
+        if platforms and (platform is None or platform in platforms):
+            return item
+    return None
 
 
-def workflow_upload_next(*, owner, at: datetime | None = None, publish_now: bool = False) -> UploadNextResult:
-    """Reserve the next ready video on each of its target platforms (the campaign's strategy
-    picks the account) and send them; `publish_now` publishes in this process instead of a task."""
+def workflow_upload_next(
+    *, owner, at: datetime | None = None, publish_now: bool = False, platform: str | None = None
+) -> UploadNextResult:
+    """Send the next ready video to the best account on each of its target platforms (or on
+    `platform` only); the campaign's strategy picks the account. `publish_now` publishes in
+    this process instead of a task."""
     at = at or timezone.now()
-    item = next_ready_item(owner=owner)
+    item = next_ready_item(owner=owner, platform=platform)
     if item is None:
         raise ApplicationError("No ready video is waiting for an upload.", code="nothing_ready")
-    result = UploadNextResult(item=item)
-    for platform in reservation.target_platforms(item):
-        try:
-            upload = reservation.upload_reserve(queue_item=item, platform=platform, at=at)
-        except ApplicationError as exc:
-            result.errors[platform] = exc.message
-            continue
-        result.uploads.append(upload)
-    for upload in result.uploads:
-        if publish_now and upload.next_attempt_at and upload.next_attempt_at <= at:
-            publishing.upload_publish(upload_id=upload.pk, now=at)
-            upload.refresh_from_db()
-        else:
-            publishing.schedule_publish(upload, now=at)
-    return result
+    platforms = [platform] if platform else reservation.target_platforms(item)
+    sent = sending.uploads_send(
+        item=item, targets=[sending.Target(platform=p) for p in platforms], at=at, publish_now=publish_now
+    )
+    refusals = {target.platform: outcome for target, outcome in sent.outcomes if isinstance(outcome, Refusal)}
+    return UploadNextResult(item=item, uploads=sent.uploads, refusals=refusals)

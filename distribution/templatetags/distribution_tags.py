@@ -23,7 +23,8 @@ def item_publish(context, item):
     form = None
     if item.status == QueueStatus.READY:
         tz = dashboard.user_time_zone(user)
-        form = PublishForm(owner=user, time_zone=tz, initial={"platforms": reservation.target_platforms(item)})
+        initial = {"platforms": reservation.target_platforms(item), "synthetic": reservation.item_is_synthetic(item)}
+        form = PublishForm(owner=user, time_zone=tz, initial=initial)
     uploads = selectors.upload_list(user=user).filter(queue_item=item).order_by("created_at", "id")
     return {"item": item, "form": form, "uploads": uploads, "user": user, "request": context["request"]}
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from accounts.platforms import Platform
 from common.errors import ApplicationError
 from distribution.models import UploadStatus
-from distribution.services import metrics, publishing, reservation, workflow
+from distribution.services import metrics, workflow
 from monitoring.models import ALL_PLATFORMS, AlertKind, JobType, Severity
 from monitoring.services import alerts, cleanup, stats
 from monitoring.services.runs import RunContext
-from production.models import Campaign, CampaignStatus, QueueItem, QueueStatus
+from production.models import Campaign, CampaignStatus
 from production.services import campaigns
 
 
@@ -37,53 +37,36 @@ def run_generate(ctx: RunContext) -> None:
         try:
             items = campaigns.campaign_generate(campaign=campaign, count=job.parameter("videos_per_run"))
         except ApplicationError as exc:
-            errors.append(f"{campaign.name}: {exc.message}")
+            if exc.code == "pool_exhausted":  # done, not broken: it says so instead of repeating a video
+                ctx.add("pools_exhausted")
+                ctx.notes.append(f"{campaign.name}: {exc.message}")
+            else:
+                errors.append(f"{campaign.name}: {exc.message}")
             continue
         ctx.add("generated", len(items))
         ctx.add("campaigns")
+        if campaign.pool_exhausted_at is not None:  # it made what it could, then ran out
+            ctx.add("pools_exhausted")
+            ctx.notes.append(f"{campaign.name}: {campaign.pool_message}")
     if errors and not ctx.counts.get("generated"):
-        raise ApplicationError("Nothing generated. " + " ".join(errors))
+        raise ApplicationError("Nothing generated. " + " ".join(errors + ctx.notes))
+    ctx.counts.setdefault("generated", 0)
     ctx.notes.extend(errors)
 
 
-def _next_item_for(owner, platform: str) -> QueueItem | None:
-    candidates = (
-        QueueItem.objects.filter(
-            owner=owner, status=QueueStatus.READY, output_asset__isnull=False, uploads__isnull=True
-        )
-        .select_related("campaign", "output_asset")
-        .order_by("-priority", "completed_at", "id")[: workflow.SCAN_LIMIT]
-    )
-    return next((item for item in candidates if platform in reservation.target_platforms(item)), None)
-
-
 def _upload_one(ctx: RunContext, at) -> bool:
-    """Register and publish the next ready video; False when there is nothing (more) to do."""
+    """Send the next ready video (through distribution's one send service); False when there is
+    nothing (more) to do."""
     job = ctx.job
-    if job.platform == ALL_PLATFORMS:
-        try:
-            result = workflow.workflow_upload_next(owner=job.owner, at=at, publish_now=True)
-        except ApplicationError as exc:
-            if exc.code == "nothing_ready":
-                return False
-            raise
-        uploads, refusals = result.uploads, result.errors
-    else:
-        item = _next_item_for(job.owner, job.platform)
-        if item is None:
+    try:
+        result = workflow.workflow_upload_next(
+            owner=job.owner, at=at, publish_now=True, platform=None if job.platform == ALL_PLATFORMS else job.platform
+        )
+    except ApplicationError as exc:
+        if exc.code == "nothing_ready":
             return False
-        uploads, refusals = [], {}
-        try:
-            upload = reservation.upload_reserve(queue_item=item, platform=job.platform, at=at)
-        except ApplicationError as exc:
-            refusals[job.platform] = exc.message
-        else:
-            if upload.next_attempt_at and upload.next_attempt_at <= at:
-                publishing.upload_publish(upload_id=upload.pk, now=at)
-                upload.refresh_from_db()
-            else:
-                publishing.schedule_publish(upload, now=at)
-            uploads.append(upload)
+        raise
+    uploads, refusals = result.uploads, result.errors
     for upload in uploads:
         ctx.add("uploads")
         if upload.status == UploadStatus.SUCCESS:

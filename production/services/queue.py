@@ -329,6 +329,7 @@ class NewItem:
     caption: str = ""
     hashtags: tuple[str, ...] = ()
     metadata: dict | None = None
+    mix_key: str = ""  # a campaign's mix of assets (campaigns.mix_key)
 
 
 def _build(owner, new: NewItem, checked: specs.CheckedSpec, *, campaign=None, batch=None) -> QueueItem:
@@ -345,6 +346,7 @@ def _build(owner, new: NewItem, checked: specs.CheckedSpec, *, campaign=None, ba
         hashtags=list(new.hashtags),
         warnings=list(checked.report.warnings),
         metadata=new.metadata or {},
+        mix_key=new.mix_key,
     )
 
 

@@ -110,7 +110,11 @@ def render_item(*, item: QueueItem, worker: str) -> None:
 
 def _hand_over(item: QueueItem, run: RenderRun, result) -> None:
     """Store the output as the owner's `rendered` asset and mark the item ready."""
-    asset = _store_output(item, result.path)
+    try:
+        asset = _store_output(item, result.path)
+    except DuplicateRender as exc:
+        queue.queue_item_fail_attempt(item_id=item.pk, worker=run.worker, error=str(exc), permanent=True)
+        return
     done = queue.queue_item_complete(
         item_id=item.pk,
         worker=run.worker,
@@ -124,6 +128,10 @@ def _hand_over(item: QueueItem, run: RenderRun, result) -> None:
         library_services.media_asset_delete(asset=asset)
 
 
+class DuplicateRender(Exception):
+    """The output is byte-identical to a file the library already holds for another video."""
+
+
 def _store_output(item: QueueItem, path) -> MediaAsset:
     try:
         return library_services.media_asset_ingest(
@@ -133,8 +141,18 @@ def _store_output(item: QueueItem, path) -> MediaAsset:
             title=f"{item.campaign.name if item.campaign_id else 'Render'} · {str(item.queue_id)[:8]}",
             platform=PLATFORM_OF_PRESET.get(item.platform, ""),
         )
-    except ConflictError as exc:  # byte-identical to an earlier render of the same spec
-        return MediaAsset.objects.get(pk=exc.extra["existing_id"])
+    except ConflictError as exc:
+        existing = MediaAsset.objects.get(pk=exc.extra["existing_id"])
+    # Rendering this same item again gives its own file back. A new item never takes over
+    # another's: the same bytes posted again are a duplicate post.
+    if item.output_asset_id == existing.pk:
+        return existing
+    others = list(existing.rendered_by.exclude(pk=item.pk).values_list("queue_id", flat=True)[:3])
+    whose = f"video {str(others[0])[:8]}" if others else f"the library's “{existing.title}”"
+    raise DuplicateRender(
+        f"The render came out byte-identical to {whose} (asset {existing.pk}): it would post the same video "
+        "twice, so it is not used. Change this video's assets or settings and render it again."
+    )
 
 
 def _scratch_dir() -> str:

@@ -9,6 +9,7 @@ from accounts.models import AccountPost, AccountStatus, SocialAccount
 from tests.factories import PASSWORD
 
 URL = "/api/v1/accounts/"
+TOKEN = "live-access-token"  # what a connected account holds (OAuth, or pasted by hand)
 
 
 def detail(account, suffix=""):
@@ -159,13 +160,15 @@ def test_list_runs_constant_queries(api, user, account_factory, django_assert_ma
 
 
 def test_platform_active_listings(api, user, account_factory):
-    account_factory(owner=user, platform="instagram", username="ig1")
+    account_factory(owner=user, platform="instagram", username="ig1", access_token=TOKEN)
     account_factory(owner=user, platform="instagram", username="ig2", status=AccountStatus.DEACTIVATED)
-    account_factory(owner=user, platform="tiktok", username="tt")
+    account_factory(owner=user, platform="tiktok", username="tt", access_token=TOKEN)
+    account_factory(owner=user, platform="tiktok", username="seeded", password="hunter2")  # cannot post
+    account_factory(owner=user, platform="sandbox", username="local")  # needs nothing
     by_platform = api.get(f"{URL}platform/instagram/").json()
     assert [a["username"] for a in by_platform["results"]] == ["ig1", "ig2"]
     active = api.get(f"{URL}active/").json()
-    assert {a["username"] for a in active["results"]} == {"ig1", "tt"}
+    assert {a["username"] for a in active["results"]} == {"ig1", "tt", "local"}
     assert_error(api.get(f"{URL}platform/myspace/"), 400, field="platform")
 
 
@@ -227,9 +230,9 @@ def test_other_users_accounts_answer_404(api, account_factory, other_user, metho
 
 
 def test_stats_only_count_own_accounts(api, user, account_factory):
-    account_factory(owner=user, platform="tiktok", verified=True, posts_count=3, views_count=100)
+    account_factory(owner=user, platform="tiktok", verified=True, posts_count=3, views_count=100, access_token=TOKEN)
     account_factory(owner=user, platform="youtube", status=AccountStatus.PAUSED, views_count=50)
-    account_factory(platform="tiktok", views_count=10**6)
+    account_factory(platform="tiktok", views_count=10**6, access_token=TOKEN)
     stats = api.get(f"{URL}stats/").json()
     assert stats["total"] == 2 and stats["active"] == 1 and stats["verified"] == 1
     assert stats["posts"] == 3 and stats["views"] == 150
@@ -242,7 +245,7 @@ def test_stats_only_count_own_accounts(api, user, account_factory):
 
 
 def test_can_upload_record_post_and_cooldown(api, user, account_factory):
-    account = account_factory(owner=user, upload_cooldown_minutes=15)
+    account = account_factory(owner=user, upload_cooldown_minutes=15, access_token=TOKEN)
     at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     assert api.get(detail(account, "can-upload/"), {"at": at.isoformat()}).json()["allowed"] is True
     recorded = api.post(detail(account, "record-post/"), {"posted_at": at.isoformat(), "reference": "manual"})
@@ -269,8 +272,8 @@ def test_record_post_rejects_future_and_bad_types(api, user, account_factory):
 
 def test_best_and_rotation(api, user, account_factory):
     at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-    used = account_factory(owner=user, username="used")
-    fresh = account_factory(owner=user, username="fresh")
+    used = account_factory(owner=user, username="used", access_token=TOKEN)
+    fresh = account_factory(owner=user, username="fresh", access_token=TOKEN)
     services.social_account_record_post(account=used, at=at - timedelta(minutes=5))
     best = api.get(f"{URL}best/tiktok/", {"at": at.isoformat()})
     assert best.status_code == 200 and best.json()["id"] == fresh.pk
@@ -281,6 +284,54 @@ def test_best_and_rotation(api, user, account_factory):
     ]
     assert_error(api.get(f"{URL}best/youtube/"), 400, "no_account_available")
     assert_error(api.get(f"{URL}rotation/myspace/"), 400, field="platform")
+
+
+def test_an_account_added_with_a_password_is_stored_but_cannot_upload(api, user):
+    created = api.post(URL, {"platform": "tiktok", "username": "seeded", "password": "hunter2"})
+    assert created.status_code == 201
+    body = created.json()
+    assert body["status"] == "active" and body["connection_state"] == "password" and body["has_password"]
+    assert "the official API does not accept passwords" in body["connection_problem"]
+    account = SocialAccount.objects.get(pk=body["id"])
+
+    check = api.get(detail(account, "can-upload/")).json()
+
+    assert check["allowed"] is False and check["connected"] is False and check["code"] == "not_connected"
+    assert check["reason"] == (
+        "Connect this TikTok account with TikTok to post: the official API does not accept passwords"
+    )
+    assert check["next_allowed_at"] is None
+    assert_error(api.get(f"{URL}best/tiktok/"), 400, "no_account_available")
+    assert api.get(f"{URL}rotation/tiktok/").json() == []
+    stats = api.get(f"{URL}stats/").json()
+    assert stats["active"] == 0 and stats["not_connected"] == 1
+    assert stats["by_platform"]["tiktok"] == stats["by_platform"]["tiktok"] | {"active": 0, "not_connected": 1}
+
+
+def test_an_expired_token_cannot_upload_until_connected_again(api, user, account_factory):
+    expired = datetime.now(UTC) - timedelta(hours=1)
+    account = account_factory(owner=user, platform="youtube", access_token=TOKEN, token_expires_at=expired)
+    renewable = account_factory(
+        owner=user, platform="youtube", access_token=TOKEN, refresh_token="rt", token_expires_at=expired
+    )
+    check = api.get(detail(account, "can-upload/")).json()
+    assert check["allowed"] is False and check["code"] == "not_connected" and "expired" in check["reason"]
+    assert api.get(detail(account)).json()["connection_state"] == "expired"
+    assert api.get(detail(renewable, "can-upload/")).json()["allowed"] is True  # refreshed when it posts
+    assert api.get(f"{URL}best/youtube/").json()["id"] == renewable.pk
+
+
+def test_can_upload_counts_scheduled_posts_as_the_reservation_does(api, user, account_factory):
+    account = account_factory(owner=user, hourly_upload_limit=1, upload_cooldown_minutes=0, access_token=TOKEN)
+    at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    AccountPost.objects.create(account=account, posted_at=at + timedelta(minutes=30), reference="scheduled")
+
+    check = api.get(detail(account, "can-upload/"), {"at": at.isoformat()}).json()
+
+    assert check["allowed"] is False and "Hourly limit reached (1/1)" in check["reason"]
+    assert check["scheduled"] == 1 and check["posts_last_hour"] == 0
+    assert check["next_allowed_at"].startswith("2026-11-20T13:30")
+    assert api.get(f"{URL}rotation/tiktok/", {"at": at.isoformat()}).json()[0]["can_upload"]["allowed"] is False
 
 
 def test_status_actions(api, user, account_factory):

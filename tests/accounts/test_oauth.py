@@ -20,6 +20,7 @@ from tests.accounts.oauth_server import CLIENTS
 from tests.factories import UserFactory
 
 YT_UPLOAD = "https://www.googleapis.com/auth/youtube.upload"
+YT_FORCE_SSL = "https://www.googleapis.com/auth/youtube.force-ssl"
 YT_READONLY = "https://www.googleapis.com/auth/youtube.readonly"
 
 
@@ -67,7 +68,7 @@ def test_youtube_start_url_has_state_scopes_offline_access_and_pkce(signed_in, p
     params = query_of(location)
     assert params["client_id"] == CLIENTS["youtube"][0]
     assert params["redirect_uri"] == "http://testserver/accounts/connect/youtube/callback/"
-    assert params["scope"].split() == [YT_UPLOAD, YT_READONLY]
+    assert params["scope"].split() == [YT_UPLOAD, YT_READONLY, YT_FORCE_SSL]
     assert params["access_type"] == "offline" and params["include_granted_scopes"] == "true"
     assert params["prompt"] == "consent"  # nothing held yet: ask for a refresh token
     assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) == 43
@@ -78,8 +79,13 @@ def test_youtube_start_url_has_state_scopes_offline_access_and_pkce(signed_in, p
     ("platform", "client_field", "scopes"),
     [
         ("tiktok", "client_key", "user.info.basic,video.upload,video.publish,video.list"),
-        ("facebook", "client_id", "pages_show_list,pages_read_engagement,pages_manage_posts,publish_video"),
-        ("instagram", "client_id", "instagram_basic,instagram_content_publish,pages_show_list,pages_read_engagement"),
+        # The Reels guide's permissions (no publish_video, a Live Video one) + the optional comment one.
+        ("facebook", "client_id", "pages_show_list,pages_read_engagement,pages_manage_posts,pages_manage_engagement"),
+        (
+            "instagram",
+            "client_id",
+            "instagram_basic,instagram_content_publish,pages_show_list,pages_read_engagement,instagram_manage_comments",
+        ),
     ],
 )
 def test_start_url_has_state_scopes_and_redirect(signed_in, platforms, platform, client_field, scopes):
@@ -106,7 +112,7 @@ def test_youtube_connect_stores_the_channel_with_encrypted_tokens(signed_in, use
     assert (account.platform, account.username, account.display_name) == ("youtube", "dailyshorts", "Daily Shorts")
     assert account.remote_id == "UC-channel-1" and account.followers_count == 1200
     assert account.access_token.startswith("ya29-") and account.refresh_token.startswith("1//rt-")
-    assert account.token_scopes == [YT_UPLOAD, YT_READONLY]
+    assert account.token_scopes == [YT_UPLOAD, YT_READONLY, YT_FORCE_SSL]
     assert timedelta(minutes=55) < account.token_expires_at - timezone.now() < timedelta(minutes=61)
     assert account.status == AccountStatus.ACTIVE and account.connection == ConnectionMethod.OAUTH
     assert "Connected via OAuth" in page
@@ -119,7 +125,7 @@ def test_youtube_scopes_granted_earlier_are_kept_not_an_error(signed_in, user, p
     platforms.earlier_scopes = ["openid"]  # oauthlib raises a "scope has changed" warning for these
     assert "Connected YouTube @dailyshorts" in text(connect(signed_in, "youtube"))
     account = SocialAccount.objects.get(owner=user)
-    assert account.token_scopes == [YT_UPLOAD, YT_READONLY, "openid"]
+    assert account.token_scopes == [YT_UPLOAD, YT_READONLY, YT_FORCE_SSL, "openid"]
     assert account.refresh_token.startswith("1//rt-")
 
 
@@ -238,6 +244,19 @@ def test_a_callback_is_used_once(signed_in, platforms):
     page = text(come_back(signed_in, callback))
     assert "No TikTok connection was in progress" in page or "state mismatch" in page
     assert SocialAccount.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("platform", "granted", "expected"),
+    [
+        ("youtube", [YT_UPLOAD, YT_READONLY], "Connected YouTube"),
+        ("facebook", ["pages_show_list", "pages_read_engagement", "pages_manage_posts"], "Connected Facebook"),
+    ],
+)
+def test_the_comment_permission_is_optional(signed_in, user, platforms, platform, granted, expected):
+    platforms.granted_scopes = granted  # the person unticked only what the first comment needs
+    assert expected in text(connect(signed_in, platform))
+    assert SocialAccount.objects.get(owner=user, platform=platform).token_scopes == granted
 
 
 def test_missing_scopes_store_nothing(signed_in, platforms):

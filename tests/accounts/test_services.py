@@ -9,6 +9,7 @@ from accounts.models import AccountStatus
 from common.errors import ApplicationError
 
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+TOKEN = "live-access-token"  # what a connected account holds (OAuth, or pasted by hand)
 
 
 def can(account, at):
@@ -22,7 +23,12 @@ def post(account, at):
 @pytest.fixture
 def account(account_factory, user):
     return account_factory(
-        owner=user, platform="tiktok", hourly_upload_limit=3, daily_upload_limit=5, upload_cooldown_minutes=10
+        owner=user,
+        platform="tiktok",
+        hourly_upload_limit=3,
+        daily_upload_limit=5,
+        upload_cooldown_minutes=10,
+        access_token=TOKEN,
     )
 
 
@@ -63,7 +69,12 @@ def test_hourly_window_edge(account):
 
 def test_daily_reset_at_local_midnight(account_factory, user):
     account = account_factory(
-        owner=user, hourly_upload_limit=5, daily_upload_limit=1, upload_cooldown_minutes=0, time_zone="Europe/Berlin"
+        owner=user,
+        hourly_upload_limit=5,
+        daily_upload_limit=1,
+        upload_cooldown_minutes=0,
+        time_zone="Europe/Berlin",
+        access_token=TOKEN,
     )
     evening = datetime(2026, 11, 20, 21, 30, tzinfo=UTC)  # 22:30 in Berlin
     post(account, evening)
@@ -82,6 +93,7 @@ def test_daily_limit_blocks_until_next_local_midnight(account_factory, user):
         daily_upload_limit=2,
         upload_cooldown_minutes=0,
         time_zone="America/New_York",
+        access_token=TOKEN,
     )
     morning = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)  # 09:00 in New York
     post(account, morning)
@@ -109,6 +121,29 @@ def test_inactive_account_cannot_upload(account):
     check = can(account, NOON)
     assert not check.allowed and check.next_allowed_at is None
     assert "paused" in check.reason.lower()
+
+
+def test_only_a_working_token_or_the_sandbox_can_post(user, account_factory):
+    seeded = services.social_account_create(owner=user, platform="tiktok", username="seeded", password="hunter2")
+    empty = account_factory(owner=user, platform="instagram")
+    expired = account_factory(
+        owner=user, platform="youtube", access_token=TOKEN, token_expires_at=NOON - timedelta(minutes=1)
+    )
+    local = account_factory(owner=user, platform="sandbox")
+
+    assert seeded.status == AccountStatus.ACTIVE and seeded.connection_state == "password"
+    check = can(seeded, NOON)
+    assert not check.allowed and check.code == "not_connected" and check.next_allowed_at is None
+    assert "the official API does not accept passwords" in check.reason
+    assert empty.connection_state == "none" and "holds no access token" in can(empty, NOON).reason
+    assert not can(expired, NOON).allowed and "access token expired" in can(expired, NOON).reason
+    assert can(expired, NOON - timedelta(hours=1)).allowed  # before it expired
+    assert local.connection_state == "local" and can(local, NOON).allowed
+    stats = selectors.social_account_stats(user=user)
+    assert (stats["active"], stats["not_connected"]) == (1, 3)
+
+    services.social_account_update(account=seeded, access_token=TOKEN)  # a token pasted by hand
+    assert seeded.connection_state == "manual" and can(seeded, NOON).allowed
 
 
 def test_auto_deactivation_after_threshold(account, settings):
@@ -164,7 +199,7 @@ def test_update_keeps_credentials_when_blank(account):
 
 
 def test_best_prefers_fewest_recent_posts_then_least_recently_used(account_factory, user):
-    limits = {"hourly_upload_limit": 10, "daily_upload_limit": 20, "upload_cooldown_minutes": 0}
+    limits = {"hourly_upload_limit": 10, "daily_upload_limit": 20, "upload_cooldown_minutes": 0, "access_token": TOKEN}
     busy = account_factory(owner=user, username="busy", **limits)
     quiet_old = account_factory(owner=user, username="quiet_old", **limits)
     quiet_new = account_factory(owner=user, username="quiet_new", **limits)
@@ -183,9 +218,10 @@ def test_best_prefers_fewest_recent_posts_then_least_recently_used(account_facto
 
 
 def test_rotation_puts_blocked_accounts_last_by_next_slot(account_factory, user):
-    soon = account_factory(owner=user, username="soon", upload_cooldown_minutes=10)
-    later = account_factory(owner=user, username="later", upload_cooldown_minutes=30)
-    free = account_factory(owner=user, username="free")
+    soon = account_factory(owner=user, username="soon", upload_cooldown_minutes=10, access_token=TOKEN)
+    later = account_factory(owner=user, username="later", upload_cooldown_minutes=30, access_token=TOKEN)
+    free = account_factory(owner=user, username="free", access_token=TOKEN)
+    account_factory(owner=user, username="seeded", password="hunter2")  # not connected: never in the rotation
     post(soon, NOON - timedelta(minutes=5))
     post(later, NOON - timedelta(minutes=5))
     rotation = selectors.social_account_rotation(user=user, platform="tiktok", at=NOON)
@@ -195,6 +231,6 @@ def test_rotation_puts_blocked_accounts_last_by_next_slot(account_factory, user)
 
 
 def test_best_is_none_when_every_account_is_blocked(account_factory, user):
-    only = account_factory(owner=user, upload_cooldown_minutes=60)
+    only = account_factory(owner=user, upload_cooldown_minutes=60, access_token=TOKEN)
     post(only, NOON)
     assert selectors.social_account_best(user=user, platform="tiktok", at=NOON + timedelta(minutes=1)) is None

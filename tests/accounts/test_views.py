@@ -1,7 +1,10 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccountStatus, SocialAccount
+from accounts.selectors import social_account_can_upload
+from tests.accounts.test_oauth import come_back, consent, start
 from tests.factories import PASSWORD
 
 
@@ -52,7 +55,7 @@ def test_csrf_is_enforced_on_forms(user):
 
 
 def test_accounts_page_lists_only_own_accounts_with_next_slot(signed_in, user, account_factory):
-    account_factory(owner=user, username="mine", hourly_upload_limit=4)
+    account_factory(owner=user, username="mine", hourly_upload_limit=4, access_token="live-token")
     account_factory(username="someone_else")
     page = signed_in.get("/accounts/").content.decode()
     assert "@mine" in page and "someone_else" not in page
@@ -134,3 +137,41 @@ def test_edit_form_sets_the_platform_id_and_refuses_a_duplicate(signed_in, user,
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.remote_id == "page-2"
+
+
+def test_a_password_only_account_shows_why_it_cannot_post_and_a_connect_button(
+    signed_in, user, account_factory, platforms
+):
+    seeded = account_factory(owner=user, platform="tiktok", username="seeded", password="hunter2")
+    account_factory(owner=user, platform="sandbox", username="local")
+
+    page = signed_in.get("/accounts/").content.decode()
+
+    row = page[page.index('data-account="seeded"') :]
+    row = row[: row.index("</tr>")]
+    assert "Not connected: password only" in row
+    assert "Connect this TikTok account with TikTok to post: the official API does not accept passwords" in row
+    assert f'href="/accounts/connect/tiktok/?account={seeded.pk}">Connect with TikTok</a>' in row
+    local = page[page.index('data-account="local"') :]
+    assert "Connect with" not in local[: local.index("</tr>")]  # the sandbox needs no connection
+    assert 'id="not-connected-count"><strong>1</strong>' in page
+
+    # Connect: consent on TikTok, back to the dashboard, and the same account can post.
+    done = come_back(signed_in, consent(start(signed_in, "tiktok", f"?account={seeded.pk}")))
+    assert "Reconnected TikTok" in done.content.decode()
+    seeded.refresh_from_db()
+    assert seeded.connection_state == "oauth" and SocialAccount.objects.filter(owner=user).count() == 2
+    assert social_account_can_upload(account=seeded, at=timezone.now()).allowed
+
+
+def test_adding_an_account_with_a_password_warns_it_cannot_post_yet(signed_in, user, unconfigured):
+    response = signed_in.post(
+        "/accounts/new/",
+        {"platform": "tiktok", "username": "seeded", "time_zone": "UTC", "password": "hunter2"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Added TikTok @seeded." in page
+    assert "cannot post yet: connect this TikTok account with TikTok to post" in page
+    assert "Connect: TikTok not configured" in page  # no OAuth app: it says what is missing instead
+    assert SocialAccount.objects.get(owner=user).password == "hunter2"

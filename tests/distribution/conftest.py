@@ -120,15 +120,13 @@ def rendered_asset(base_video, tmp_path):
 def ready_item(rendered_asset):
     """make(owner, preset="sandbox", campaign=None, caption=..., hashtags=..., padding=0): a ready QueueItem.
 
-    Items of one owner share their rendered file (one per padding) unless `own_file=True`.
+    Each item has a rendered file of its own (an account refuses the same video twice), unless
+    `same_file_as=<item>` gives it that item's file, for the tests of duplicates.
     """
-    shared = {}
 
     def make(owner, preset="sandbox", *, campaign=None, caption="New drop", hashtags=("#reels",), padding=0,
-             own_file=False):  # fmt: skip
-        if own_file or (owner.pk, padding) not in shared:
-            shared[owner.pk, padding] = rendered_asset(owner, padding)
-        asset = shared[owner.pk, padding]
+             own_file=True, same_file_as=None):  # fmt: skip
+        asset = same_file_as.output_asset if same_file_as is not None else rendered_asset(owner, padding)
         return QueueItem.objects.create(
             owner=owner,
             spec={"inputs": [], "output": {"platform": preset}},

@@ -64,6 +64,10 @@ def test_register_best_account_then_again_is_idempotent(api, user, ready_item, s
         ({"account": "best", "platform": "sandbox", "scheduled_at": "tomorrow"}, "scheduled_at"),
         ({"account": "best", "platform": "sandbox", "scheduled_at": "2001-01-01T00:00:00Z"}, "scheduled_at"),
         ({"account": 999999}, "account"),
+        ({"account": "best", "platform": "sandbox", "first_comment": "x" * 2201}, "first_comment"),
+        ({"account": "best", "platform": "sandbox", "first_comment": ["a", "list"]}, "first_comment"),
+        ({"account": "best", "platform": "sandbox", "synthetic": "maybe"}, "synthetic"),
+        ({"account": "best", "platform": "sandbox", "tiktok_mode": "shout"}, "tiktok_mode"),
     ],
 )
 def test_register_bad_input_is_a_clear_400_and_changes_nothing(api, user, ready_item, sandbox, body, field):
@@ -73,6 +77,46 @@ def test_register_bad_input_is_a_clear_400_and_changes_nothing(api, user, ready_
     assert response.status_code == 400, response.json()
     assert field in error_fields(response) and response.json()["error"]["message"]
     assert not Upload.objects.exists() and not AccountPost.objects.exists()
+
+
+def test_register_with_a_first_comment_and_the_ai_label(api, user, ready_item, sandbox):
+    item = ready_item(user)
+    body = {
+        "queue_item": str(item.queue_id),
+        "account": sandbox.pk,
+        "first_comment": " Link in bio ",
+        "synthetic": True,
+    }
+
+    created = api.post(UPLOADS, body, format="json")
+
+    assert created.status_code == 201, created.json()
+    data = created.json()
+    assert data["first_comment"] == "Link in bio" and data["synthetic"] is True and data["options"]["synthetic"]
+    assert data["first_comment_status"] == "unsupported"  # the sandbox has no comments: said, not failed
+    assert data["first_comment_error"] and data["checksum"] == item.output_asset.checksum
+    detail = api.get(f"{UPLOADS}/{data['upload_id']}").json()
+    assert detail["first_comment"] == "Link in bio" and "first_comment_id" in detail
+
+
+def test_register_to_a_password_only_account_is_refused_and_writes_nothing(api, user, ready_item, account_factory):
+    seeded = account_factory(owner=user, platform="tiktok", username="seeded", password="hunter2")
+    response = api.post(UPLOADS, {"queue_item": str(ready_item(user, "tiktok").queue_id), "account": seeded.pk})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "not_connected" and "the official API does not accept passwords" in error["message"]
+    assert not Upload.objects.exists() and not AccountPost.objects.exists()
+
+
+def test_register_the_same_file_twice_on_one_account_points_at_the_earlier_post(
+    api, user, ready_item, sandbox, published
+):
+    copy = ready_item(user, same_file_as=published.queue_item)
+    response = api.post(UPLOADS, {"queue_item": str(copy.queue_id), "account": sandbox.pk})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "duplicate_content" and error["link"] == published.upload_url
+    assert published.upload_url in error["message"] and Upload.objects.count() == 1
 
 
 def test_register_refuses_other_users_items_and_accounts(api, user, other_user, ready_item, account_factory):

@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.models import AccountPost, AccountStatus
 from accounts.signals import account_needs_attention
 from distribution.emulators import Fault
-from distribution.models import Distribution, DistributionStatus, UploadStatus
+from distribution.models import CommentStatus, Distribution, DistributionStatus, UploadStatus
 from distribution.services import publishing, reservation
-from production.models import QueueStatus
+from production.models import Campaign, QueueStatus
 
 CHUNK = 256 * 1024
 
@@ -276,3 +276,65 @@ def test_stalled_upload_is_recovered_and_resumed(user, ready_item, connect, yout
     upload.refresh_from_db()
     assert sent == 1 and upload.status == UploadStatus.RETRY
     assert publish(upload, later=timedelta(minutes=5)).status == UploadStatus.SUCCESS
+
+
+# --- the first comment ---------------------------------------------------------------------
+def test_first_comment_is_posted_right_after_the_video(user, ready_item, connect, youtube):
+    account = connect(user, "youtube", youtube)
+    upload = reservation.upload_reserve(
+        queue_item=ready_item(user, "youtube"), account=account, first_comment="  Which colour next?  "
+    )
+    assert upload.first_comment == "Which colour next?" and upload.first_comment_status == CommentStatus.PENDING
+
+    upload = publish(upload)
+
+    assert upload.status == UploadStatus.SUCCESS
+    assert upload.first_comment_status == CommentStatus.POSTED and upload.first_comment_at
+    assert youtube.comments[upload.first_comment_id] == {"videoId": upload.remote_id, "text": "Which colour next?"}
+    assert any("commentThreads" in a.request_summary for a in upload.attempts.all())  # in its audit trail
+
+
+def test_a_refused_first_comment_never_fails_the_upload(user, ready_item, connect, facebook):
+    account = connect(user, "facebook", facebook)
+    facebook.faults.append(Fault.respond("comment", 500, times=10))
+
+    upload = publish(reservation.upload_reserve(queue_item=ready_item(user, "facebook"), account=account,
+                                                first_comment="First!"))  # fmt: skip
+
+    assert upload.status == UploadStatus.SUCCESS and upload.upload_url
+    assert upload.first_comment_status == CommentStatus.FAILED and upload.first_comment_error
+    assert Distribution.objects.filter(upload=upload).exists()
+    account.refresh_from_db()
+    assert account.consecutive_errors == 0 and account.status == AccountStatus.ACTIVE
+    item = upload.queue_item
+    item.refresh_from_db()
+    assert item.status == QueueStatus.UPLOADED
+
+
+def test_tiktok_takes_no_first_comment_and_is_never_asked(user, ready_item, connect, tiktok):
+    account = connect(user, "tiktok", tiktok)
+
+    upload = reservation.upload_reserve(queue_item=ready_item(user, "tiktok"), account=account, first_comment="Hi")
+
+    assert upload.first_comment_status == CommentStatus.UNSUPPORTED
+    assert "TikTok takes no first comment" in upload.first_comment_error and upload.warnings
+    upload = publish(upload)
+    assert upload.status == UploadStatus.SUCCESS and upload.first_comment_status == CommentStatus.UNSUPPORTED
+    assert not any("comment" in r.path for r in tiktok.requests)
+
+
+def test_the_campaigns_first_comment_is_used_when_none_is_asked(user, ready_item, connect, youtube):
+    account = connect(user, "youtube", youtube)
+    campaign = Campaign.objects.create(
+        owner=user, name="Drop", target_platforms=["youtube"], first_comment_template="Shop {campaign}: {link|url}"
+    )
+    item = ready_item(user, "youtube", campaign=campaign)
+
+    upload = publish(reservation.upload_reserve(queue_item=item, account=account))
+
+    assert upload.first_comment in ("Shop Drop: link", "Shop Drop: url")
+    assert upload.first_comment_status == CommentStatus.POSTED and len(youtube.comments) == 1
+    second = connect(user, "youtube", youtube, remote_id="UC-second")
+    quiet = reservation.upload_reserve(queue_item=ready_item(user, "youtube", campaign=campaign), account=second,
+                                       first_comment="")  # fmt: skip
+    assert quiet.first_comment == "" and quiet.first_comment_status == CommentStatus.NONE

@@ -11,12 +11,15 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccountPost
+from accounts.selectors import social_account_best, social_account_can_upload
 from common.errors import ApplicationError
 from distribution.models import Upload, UploadStatus
 from distribution.services import publishing, reservation
+from distribution.services.sending import Target, uploads_send
 from production.models import Campaign, DistributionStrategy, QueueStatus
 
 NOW = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
+TOKEN = "live-access-token"  # what a connected account holds (OAuth, or pasted by hand)
 
 
 @pytest.fixture
@@ -193,7 +196,7 @@ def test_scheduled_posts_are_counted_on_both_sides_of_a_slot(user, ready_item, s
 def test_facebook_reels_cap_per_page_per_rolling_day(user, ready_item, account_factory, settings):
     settings.FACEBOOK_REELS_PER_DAY = 2
     page = account_factory(owner=user, platform="facebook", hourly_upload_limit=10, daily_upload_limit=30,
-                           upload_cooldown_minutes=0)  # fmt: skip
+                           upload_cooldown_minutes=0, access_token=TOKEN)  # fmt: skip
     for hours in (0, 12):
         reservation.upload_reserve(
             queue_item=ready_item(user, "facebook"), account=page, at=NOW + timedelta(hours=hours)
@@ -204,7 +207,9 @@ def test_facebook_reels_cap_per_page_per_rolling_day(user, ready_item, account_f
 
 def test_tiktok_pending_inbox_drafts_are_capped(user, ready_item, account_factory, settings):
     settings.TIKTOK_MAX_PENDING_DRAFTS = 2
-    account = account_factory(owner=user, platform="tiktok", upload_cooldown_minutes=0, hourly_upload_limit=10)
+    account = account_factory(
+        owner=user, platform="tiktok", upload_cooldown_minutes=0, hourly_upload_limit=10, access_token=TOKEN
+    )
     inbox = {"tiktok_mode": "inbox"}
     for n in range(2):
         reservation.upload_reserve(
@@ -217,11 +222,11 @@ def test_tiktok_pending_inbox_drafts_are_capped(user, ready_item, account_factor
 
 def test_youtube_daily_bucket_is_shared_by_the_whole_project(user, other_user, ready_item, account_factory, settings):
     settings.YOUTUBE_DAILY_UPLOAD_BUCKET = 2
-    mine = account_factory(owner=user, platform="youtube")
-    theirs = account_factory(owner=other_user, platform="youtube")
+    mine = account_factory(owner=user, platform="youtube", access_token=TOKEN)
+    theirs = account_factory(owner=other_user, platform="youtube", access_token=TOKEN)
     reservation.upload_reserve(queue_item=ready_item(user, "youtube"), account=mine, at=NOW)
     reservation.upload_reserve(queue_item=ready_item(other_user, "youtube"), account=theirs, at=NOW)
-    other = account_factory(owner=user, platform="youtube")
+    other = account_factory(owner=user, platform="youtube", access_token=TOKEN)
     with pytest.raises(ApplicationError, match="daily upload quota") as caught:
         reservation.upload_reserve(queue_item=ready_item(user, "youtube"), account=other, at=NOW)
     # Pacific midnight after 04:00 PT on 4 March 2030 (PST, UTC-8)
@@ -229,12 +234,33 @@ def test_youtube_daily_bucket_is_shared_by_the_whole_project(user, other_user, r
 
 
 def test_instagram_live_limit_caps_the_account(user, ready_item, account_factory):
-    account = account_factory(owner=user, platform="instagram", publishing_limit=1, upload_cooldown_minutes=0)
+    account = account_factory(
+        owner=user, platform="instagram", publishing_limit=1, upload_cooldown_minutes=0, access_token=TOKEN
+    )
     reservation.upload_reserve(queue_item=ready_item(user, "instagram"), account=account, at=NOW)
     with pytest.raises(ApplicationError, match="Instagram's publishing limit"):
         reservation.upload_reserve(
             queue_item=ready_item(user, "instagram"), account=account, at=NOW + timedelta(hours=2)
         )
+
+
+def test_can_upload_and_the_reservation_agree_about_an_account(user, ready_item, sandbox, account_factory, settings):
+    """One limits engine: what can-upload, best and rotation say is what the reservation does."""
+    settings.YOUTUBE_DAILY_UPLOAD_BUCKET = 1
+    first, second = (account_factory(owner=user, platform="youtube", access_token=TOKEN) for _ in range(2))
+    reservation.upload_reserve(queue_item=ready_item(user, "youtube"), account=first, at=NOW)
+    scheduled = sandbox(hourly_upload_limit=1, upload_cooldown_minutes=0)
+    reservation.upload_reserve(
+        queue_item=ready_item(user), account=scheduled, at=NOW, scheduled_at=NOW + timedelta(minutes=30)
+    )
+
+    for account, words in ((second, "daily upload quota"), (scheduled, "Hourly limit reached (1/1)")):
+        check = social_account_can_upload(account=account, at=NOW)
+        with pytest.raises(ApplicationError) as caught:
+            reservation.upload_reserve(queue_item=ready_item(user, account.platform), account=account, at=NOW)
+        assert not check.allowed and words in check.reason and words in caught.value.message
+        assert caught.value.extra["next_allowed_at"] == check.next_allowed_at.isoformat()
+    assert social_account_best(user=user, platform="youtube", at=NOW) is None
 
 
 def test_cancel_frees_the_slot_and_a_new_reservation_revives_the_pair(user, ready_item, sandbox):
@@ -273,8 +299,8 @@ def test_retrying_a_failed_upload_reserves_a_fresh_slot(user, ready_item, sandbo
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_reservations_never_exceed_account_limits(user, ready_item, account_factory):
-    """8 threads race 100 reservations onto accounts limited to 5 an hour."""
+def test_concurrent_sends_never_exceed_account_limits(user, ready_item, account_factory):
+    """8 threads race 100 sends (the one send service every door uses) onto accounts limited to 5 an hour."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL); SQLite serialises writers")
     accounts = [
@@ -295,21 +321,19 @@ def test_concurrent_reservations_never_exceed_account_limits(user, ready_item, a
                     if not pending:
                         return
                     item = pending.pop()
-                try:
-                    reservation.upload_reserve(queue_item=item, platform="sandbox")
-                    outcome = "reserved"
-                except ApplicationError as exc:
-                    outcome = exc.code
+                sent = uploads_send(item=item, targets=[Target(platform="sandbox")])
+                outcome = "reserved" if sent.uploads else sent.refusals[0].code
                 with lock:
                     outcomes[outcome] += 1
         finally:
             connection.close()
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    with mock.patch("distribution.tasks.publish_upload.apply_async"):  # reservations only: no workers here
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
 
     assert outcomes == {"reserved": 20, "limit_reached": 80}
     for account in accounts:
@@ -318,3 +342,34 @@ def test_concurrent_reservations_never_exceed_account_limits(user, ready_item, a
         for first in times:
             assert sum(1 for t in times if first <= t < first + timedelta(hours=1)) <= 5
     assert Upload.objects.count() == 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_copies_of_one_video_reach_an_account_once(user, ready_item, account_factory):
+    """8 threads send 8 queue items of the same file to one account at once: one post, 7 refusals."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL); SQLite serialises writers")
+    account = account_factory(owner=user, platform="sandbox", upload_cooldown_minutes=0)
+    original = ready_item(user)
+    copies = [original] + [ready_item(user, same_file_as=original) for _ in range(7)]
+    start, outcomes, lock = threading.Barrier(8), Counter(), threading.Lock()
+
+    def worker(item) -> None:
+        start.wait()
+        try:
+            sent = uploads_send(item=item, targets=[Target(account=account)])
+            with lock:
+                outcomes["reserved" if sent.uploads else sent.refusals[0].code] += 1
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(item,)) for item in copies]
+    with mock.patch("distribution.tasks.publish_upload.apply_async"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+
+    assert outcomes == {"reserved": 1, "duplicate_content": 7}
+    assert Upload.objects.filter(account=account).count() == 1 == AccountPost.objects.filter(account=account).count()

@@ -3,6 +3,7 @@ engagement on a video's page."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -331,6 +332,57 @@ def test_publish_to_an_account_runs_the_upload_and_returns_to_the_video(signed_i
     assert upload.account == sandbox and upload.privacy == "unlisted" and upload.status == UploadStatus.SUCCESS
     item.refresh_from_db()
     assert item.status == QueueStatus.UPLOADED
+
+
+def test_publish_with_a_first_comment_and_the_ai_label_shows_them_on_the_upload(
+    signed_in, user, ready_item, sandbox, eager
+):
+    item = ready_item(user)
+    item.metadata = {"synthetic": True}  # from the AI studio: the box starts ticked
+    item.save(update_fields=["metadata"])
+    form = signed_in.get(publish_url(item)).content.decode()
+    assert re.search(r'<input type="checkbox" name="synthetic"[^>]* checked', form)
+
+    eager(lambda: signed_in.post(publish_url(item), {"accounts": [sandbox.pk], "privacy": "public",
+                                                     "first_comment": "Tell us below", "synthetic": "on"}))  # fmt: skip
+
+    upload = Upload.objects.get()
+    assert upload.status == UploadStatus.SUCCESS and upload.synthetic and upload.first_comment == "Tell us below"
+    html = signed_in.get(f"/uploads/{upload.upload_id}/").content.decode()
+    assert 'id="first-comment" data-comment-status="unsupported"' in html and "Tell us below" in html
+    assert "takes no first comment" in html and 'data-synthetic="true"' in html
+
+
+def test_publish_offers_only_accounts_that_can_post(signed_in, user, ready_item, sandbox, account_factory):
+    seeded = account_factory(owner=user, platform="tiktok", username="seeded", password="hunter2")
+    item = ready_item(user)
+    html = signed_in.get(publish_url(item)).content.decode()
+    assert "@seeded" not in html and 'value="tiktok"' not in html
+    response = signed_in.post(publish_url(item), {"accounts": [seeded.pk], "privacy": "public"})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Upload.objects.exists()
+
+
+def test_publishing_a_copy_of_a_posted_video_is_refused_with_the_earlier_post(
+    signed_in, user, ready_item, sandbox, published
+):
+    earlier = published()
+    copy = ready_item(user, same_file_as=earlier.queue_item)
+
+    response = signed_in.post(publish_url(copy), {"accounts": [sandbox.pk], "privacy": "public"})
+
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-code="duplicate_content"' in html
+    assert "already carries this video" in html and f'href="{earlier.upload_url}"' in html
+    assert Upload.objects.count() == 1
+
+
+def test_publish_bad_first_comment_writes_nothing(signed_in, user, ready_item, sandbox):
+    response = signed_in.post(
+        publish_url(ready_item(user)), {"accounts": [sandbox.pk], "privacy": "public", "first_comment": "x" * 2201}
+    )
+    assert response.status_code == 200 and "at most 2200 characters" in response.content.decode()
+    assert not Upload.objects.exists() and not AccountPost.objects.exists()
 
 
 def test_publish_to_several_accounts_posts_to_each(signed_in, user, ready_item, sandbox, account_factory, eager):

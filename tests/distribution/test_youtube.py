@@ -9,8 +9,10 @@ from distribution.platforms import (
     PlatformError,
     PublishRequest,
     PublishStatus,
+    RetryPolicy,
     SessionState,
     UploadSession,
+    YouTubeAdapter,
     get_adapter,
 )
 
@@ -57,7 +59,7 @@ def test_publish_sends_the_file_in_chunks_and_returns_the_video(emulator, creds,
     assert video.sha256 == media.sha256
     assert video.snippet["title"] == "Mashup #1" and video.snippet["tags"] == ["shorts"]
     assert result.remote_id == video.id and result.url.endswith(video.id)
-    assert result.status == PublishStatus.PUBLISHED and not result.privacy_forced
+    assert result.status == PublishStatus.PROCESSING and not result.privacy_forced  # YouTube processes it now
     assert progress == [CHUNK, 2 * CHUNK, 3 * CHUNK, media.size]
     assert emulator.body_bytes - emulator.requests[0].body_bytes == media.size
     assert store.saved[0].session_url and store.saved[0].bytes_confirmed == 0  # persisted before any byte
@@ -214,7 +216,7 @@ def test_unaudited_project_flags_the_forced_private_video(creds, make_file, retr
         access, refresh = emulator.issue_tokens()
         adapter = get_adapter("youtube", settings=emulator.settings(), chunk_size=CHUNK, retry=retry)
         result = adapter.publish(request_for(make_file(CHUNK)), Credentials(access, refresh), UploadSession())
-    assert result.privacy_forced and result.status == PublishStatus.PUBLISHED
+    assert result.privacy_forced and result.status == PublishStatus.PROCESSING
     assert result.raw["status"]["privacyStatus"] == "private"
 
 
@@ -254,3 +256,161 @@ def test_tokens_never_reach_errors_or_logs(emulator, creds, adapter, make_file, 
     for secret in (creds.access_token, creds.refresh_token, creds.client_secret):
         assert secret not in text
     assert "[redacted]" in caught.value.message
+
+
+# --- what YouTube accepts -------------------------------------------------------------------
+@pytest.mark.parametrize("privacy", ["friends", "followers"])
+def test_a_privacy_youtube_does_not_have_is_refused_before_anything_is_sent(
+    emulator, creds, adapter, make_file, privacy
+):
+    with pytest.raises(PlatformError) as caught:
+        adapter.publish(request_for(make_file(CHUNK), privacy=privacy), creds, UploadSession())
+    error = caught.value
+    assert error.kind == "policy" and error.permanent
+    assert f"{privacy!r}" in error.message and "public, unlisted or private" in error.message
+    assert not emulator.requests
+
+
+def test_privacy_can_be_checked_when_the_upload_is_registered():
+    assert YouTubeAdapter.allowed_privacy() == ("public", "unlisted", "private")
+    YouTubeAdapter.check_options(privacy="unlisted", options={"synthetic": True})
+    with pytest.raises(PlatformError, match="public, unlisted or private") as caught:
+        YouTubeAdapter.check_options(privacy="friends", options={})
+    assert caught.value.kind == "policy" and caught.value.permanent
+
+
+def test_start_body_is_json_in_utf8(emulator, creds, adapter, make_file):
+    adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession())
+    [start] = emulator.routes_hit("start")
+    assert start.headers["Content-Type"] == "application/json; charset=UTF-8"
+    assert start.headers["X-Upload-Content-Type"] == "video/mp4"
+
+
+def test_video_is_processing_until_youtube_reports_processed(creds, make_file, retry):
+    with YouTubeEmulator(processing_seconds=3600) as emulator:
+        access, refresh = emulator.issue_tokens()
+        creds = Credentials(access, refresh)
+        adapter = get_adapter("youtube", settings=emulator.settings(), chunk_size=CHUNK, retry=retry)
+        session = UploadSession()
+
+        result = adapter.publish(request_for(make_file(CHUNK)), creds, session)
+
+        assert result.status == PublishStatus.PROCESSING and result.remote_id in emulator.videos
+        assert adapter.status(creds, session).status == PublishStatus.PROCESSING
+        emulator.finish_processing()
+        assert adapter.status(creds, session).status == PublishStatus.PUBLISHED
+
+
+def test_a_new_location_in_a_308_is_followed(creds, make_file, retry, store):
+    with YouTubeEmulator(relocate=True) as emulator:
+        access, refresh = emulator.issue_tokens()
+        adapter = get_adapter("youtube", settings=emulator.settings(), chunk_size=CHUNK, retry=retry)
+        media = make_file(CHUNK * 3 + 10)
+
+        result = adapter.publish(request_for(media), Credentials(access, refresh), UploadSession(), store)
+
+        assert only_video(emulator).sha256 == media.sha256 and result.remote_id
+        assert len(emulator.routes_hit("start")) == 1
+        assert [r.status for r in emulator.routes_hit("upload")] == [308, 308, 308, 201]
+        urls = {saved.session_url for saved in store.saved}
+        assert len(urls) == 4  # the first URI and three new ones, each persisted
+
+
+@pytest.mark.parametrize(
+    ("options", "synthetic", "for_kids"),
+    [({}, False, False), ({"synthetic": True}, True, False), ({"is_aigc": True, "made_for_kids": True}, True, True)],
+)
+def test_synthetic_media_and_made_for_kids_are_declared(
+    emulator, creds, adapter, make_file, options, synthetic, for_kids
+):
+    adapter.publish(request_for(make_file(CHUNK), options=options), creds, UploadSession())
+    status = only_video(emulator).status
+    assert status["containsSyntheticMedia"] is synthetic and status["selfDeclaredMadeForKids"] is for_kids
+
+
+def test_a_video_without_a_title_is_named_after_its_caption(emulator, creds, adapter, make_file):
+    media = make_file(CHUNK)
+    adapter.publish(PublishRequest(media.path, media.size, description="Fresh <drop>\nmore"), creds, UploadSession())
+    assert only_video(emulator).snippet["title"] == "Fresh drop"
+
+
+# --- faults: each ends with exactly one video holding the file's bytes -----------------------
+def _publish_until_done(adapter, request, creds, session, store, tries=3):
+    for _ in range(tries):
+        try:
+            return adapter.publish(request, creds, session, store)
+        except PlatformError as error:
+            if error.permanent:
+                raise
+            session = store.last
+    raise AssertionError("never finished")
+
+
+@pytest.mark.parametrize(
+    "fault", ["dropped_mid_upload", "lost_reply_after_last_byte", "expired_session", "stale_status"]
+)
+def test_faults_end_with_exactly_one_video(emulator, creds, make_file, sleeps, store, fault):
+    emulator.hang_seconds = 2
+    adapter = get_adapter(
+        "youtube", settings=emulator.settings(), chunk_size=CHUNK, http=HttpClient(read_timeout=0.5),
+        retry=RetryPolicy(max_attempts=3, sleep=sleeps, jitter=lambda: 1.0),
+    )  # fmt: skip
+    media = make_file(CHUNK * 3 + 500)
+    if fault == "dropped_mid_upload":
+        emulator.faults.append(Fault.drop("upload", after_bytes=100_000, skip=1))
+    elif fault == "lost_reply_after_last_byte":
+        emulator.faults.append(Fault.hang("upload", skip=3))
+    elif fault == "expired_session":
+        emulator.faults.append(Fault.respond("upload", 503, times=3, skip=1, min_body=1))
+    else:  # the reply is lost, and the listing lags behind: the video is there but not yet listed
+        emulator.faults.append(Fault.hang("upload", skip=3))
+        emulator.faults.append(Fault.respond("videos_list", 200, {"kind": "youtube#videoListResponse", "items": []}))
+    session = UploadSession()
+    try:
+        adapter.publish(request_for(media), creds, session, store)
+    except PlatformError:
+        session = store.last
+        if fault == "expired_session":
+            emulator.expire_sessions(status=410)
+
+    result = _publish_until_done(adapter, request_for(media), creds, session, store)
+
+    video = only_video(emulator)
+    assert video.sha256 == media.sha256 and result.remote_id == video.id
+    assert len(emulator.routes_hit("start")) == (2 if fault == "expired_session" else 1)
+
+
+# --- the first comment ----------------------------------------------------------------------
+def test_first_comment_is_posted_on_the_video(emulator, creds, adapter, make_file):
+    video_id = adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession()).remote_id
+
+    comment_id = adapter.post_comment(creds, video_id, "Full video on the channel")
+
+    assert emulator.comments[comment_id] == {"videoId": video_id, "text": "Full video on the channel"}
+    [call] = emulator.routes_hit("comment")
+    assert call.headers["Content-Type"] == "application/json; charset=UTF-8"
+
+
+def test_first_comment_without_the_force_ssl_scope_says_to_reconnect(emulator, creds, adapter, make_file):
+    video_id = adapter.publish(request_for(make_file(CHUNK)), creds, UploadSession()).remote_id
+    emulator.tokens_without_comment_scope.add(creds.access_token)
+
+    with pytest.raises(PlatformError) as caught:
+        adapter.post_comment(creds, video_id, "hi")
+
+    assert caught.value.kind == "policy" and caught.value.permanent
+    assert "youtube.force-ssl" in caught.value.message and not emulator.comments
+
+
+def test_first_comment_is_refused_locally_when_the_token_lacks_the_scope(emulator, adapter):
+    access, refresh = emulator.issue_tokens()
+    creds = Credentials(access, refresh, scopes=("https://www.googleapis.com/auth/youtube.upload",))
+    with pytest.raises(PlatformError, match="youtube.force-ssl"):
+        adapter.post_comment(creds, "abc", "hi")
+    assert not emulator.requests
+
+
+def test_first_comment_on_a_missing_video_is_a_permanent_error(emulator, creds, adapter):
+    with pytest.raises(PlatformError) as caught:
+        adapter.post_comment(creds, "gone", "hi")
+    assert caught.value.permanent and caught.value.status == 404

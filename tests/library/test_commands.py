@@ -1,4 +1,5 @@
 import shutil
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -42,9 +43,9 @@ def test_import_refuses_unknown_owner_and_missing_folder(user, tmp_path):
 def test_demo_media_is_created_once(user, settings, capsys):
     settings.REELMILL_DEMO = True
     call_command("demo_media", owner=user.username)
-    assert "Demo media: 7 file(s) added." in capsys.readouterr().out
-    kinds = sorted(MediaAsset.objects.filter(owner=user, status="ready").values_list("kind", flat=True))
-    assert kinds == ["audio", "audio", "hot_video", "hot_video", "image", "product", "template"]
+    assert "Demo media: 18 file(s) added." in capsys.readouterr().out
+    kinds = Counter(MediaAsset.objects.filter(owner=user, status="ready").values_list("kind", flat=True))
+    assert kinds == {"hot_video": 5, "product": 3, "template": 1, "image": 6, "audio": 3}
     call_command("demo_media", owner=user.username)
     assert "already in place" in capsys.readouterr().out
-    assert MediaAsset.objects.count() == 7
+    assert MediaAsset.objects.count() == 18

@@ -6,7 +6,7 @@ import pytest
 
 from monitoring.services import jobs
 from production.models import Campaign, CampaignStatus
-from tests.distribution.conftest import base_video, ready_item, rendered_asset  # noqa: F401
+from tests.distribution.conftest import base_video, ready_item, rendered_asset, tiktok  # noqa: F401
 from tests.production.conftest import assets_for, clip_files  # noqa: F401
 
 TEMPLATE = {

@@ -64,7 +64,7 @@ def test_cleanup_keeps_needed_files_and_frees_the_rest(
 def test_a_file_shared_with_a_video_still_waiting_is_kept(user, ready_item, account_factory):
     account = account_factory(owner=user, platform="sandbox")
     uploaded = ready_item(user)
-    waiting = ready_item(user)  # the same rendered file (identical renders are stored once)
+    waiting = ready_item(user, same_file_as=uploaded)  # the same rendered file (identical bytes are stored once)
     assert uploaded.output_asset_id == waiting.output_asset_id
     _upload(uploaded, account, UploadStatus.SUCCESS)
     QueueItem.objects.filter(pk=uploaded.pk).update(status=QueueStatus.UPLOADED)

@@ -4,10 +4,11 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import SocialAccount, User
+from library import selectors as library_selectors
 from library.models import MediaAsset
 from monitoring.models import AutomationJob
 from production.models import Campaign, CampaignStatus, QueueItem
-from production.studio.models import Script, ScriptStatus, VoiceOver
+from production.studio.models import GenerationJob, Script, ScriptStatus, VoiceOver
 
 
 def test_demo_setup_creates_a_working_demo_once(db, settings, tmp_path):
@@ -21,6 +22,12 @@ def test_demo_setup_creates_a_working_demo_once(db, settings, tmp_path):
     campaign = Campaign.objects.get(owner=user)
     assert campaign.status == CampaignStatus.ACTIVE
     assert QueueItem.objects.filter(campaign=campaign).count() == campaign.videos_per_run
+    mixes = 1
+    for slot in campaign.slots.values():
+        assets = library_selectors.media_asset_list(user=user).filter(kind=slot["kind"], status="ready")
+        mixes *= library_selectors.media_asset_filter(assets, slot.get("filters", {})).count()
+    assert mixes >= 12, "the demo media give the campaign room for many distinct videos"
+    assert campaign.pool_exhausted_at is None and not campaign.pool_message
     assert campaign.target_platforms == ["sandbox"]
     assert SocialAccount.objects.filter(owner=user, platform="sandbox").count() == 2
     assert set(AutomationJob.objects.filter(owner=user).values_list("standard", flat=True)) == {
@@ -32,12 +39,19 @@ def test_demo_setup_creates_a_working_demo_once(db, settings, tmp_path):
     script = Script.objects.get(owner=user)
     assert script.status == ScriptStatus.READY and script.scenes
     assert VoiceOver.objects.filter(owner=user, script=script).exists()
+    generation_jobs = GenerationJob.objects.filter(owner=user)
+    assert generation_jobs.count() >= 2
+    sandbox = set(SocialAccount.objects.filter(owner=user, platform="sandbox"))
+    assert all(set(job.target_accounts.all()) == sandbox for job in generation_jobs)
+    assert "AI studio videos" in out.getvalue()
 
     counts = (MediaAsset.objects.count(), QueueItem.objects.count())
     again = StringIO()
     call_command("demo_setup", stdout=again)
     assert f"password '{password}'" in again.getvalue(), "the same login is printed on every start"
     assert (MediaAsset.objects.count(), QueueItem.objects.count()) == counts
+    assert GenerationJob.objects.count() == generation_jobs.count()
+    assert "AI studio videos" not in again.getvalue()
     assert Script.objects.count() == 1 and VoiceOver.objects.count() == 1
     assert AutomationJob.objects.count() == 3 and SocialAccount.objects.count() == 2
 

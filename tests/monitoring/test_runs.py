@@ -25,6 +25,24 @@ def test_generate_run_records_its_counts(user, make_job, active_campaign):
     assert job.running_since is None and job.last_status == RunStatus.SUCCESS and job.last_run_at == run.started_at
 
 
+def test_generate_run_says_when_the_campaign_has_used_every_mix(user, make_job, active_campaign):
+    campaign = active_campaign(user)  # three template clips over one product clip: three mixes
+    job = make_job(user, parameters={"videos_per_run": 2})
+
+    first, second, third = (job_run_execute(job_id=job.pk) for _ in range(3))
+
+    assert first.counts == {"generated": 2, "campaigns": 1}
+    assert second.status == RunStatus.SUCCESS
+    assert second.counts == {"generated": 1, "campaigns": 1, "pools_exhausted": 1}
+    assert "Promo: Made 1 of 2 videos. Every mix of this campaign's assets is used (3 of 3)" in second.message
+    # Done, not broken: the run says so (and does not count as a failing job).
+    assert third.status == RunStatus.SUCCESS and "Every mix of this campaign's assets is used" in third.message
+    assert third.counts == {"generated": 0, "pools_exhausted": 1}
+    assert QueueItem.objects.filter(campaign=campaign).count() == 3  # no mix made twice
+    campaign.refresh_from_db()
+    assert campaign.pool_exhausted_at is not None
+
+
 def test_generate_for_one_campaign_only(user, make_job, active_campaign):
     chosen = active_campaign(user, name="Chosen")
     other = active_campaign(user, name="Other")
@@ -136,6 +154,19 @@ def test_upload_refused_by_limits_raises_an_alert(user, make_job, ready_item, ac
     run = job_run_execute(job_id=make_job(user, "upload").pk)
     assert run.counts == {"uploads": 0}
     assert Alert.objects.filter(owner=user, kind=AlertKind.ACCOUNT_AT_LIMIT, subject="platform:sandbox").exists()
+
+
+def test_upload_run_never_sends_to_an_account_that_is_not_connected(
+    user, make_job, ready_item, account_factory, tiktok
+):
+    account_factory(owner=user, platform="tiktok", username="seeded", password="hunter2")
+    ready_item(user, "tiktok")
+    run = job_run_execute(job_id=make_job(user, "upload").pk)
+    assert run.status == RunStatus.SUCCESS and run.counts == {"uploads": 0}
+    assert "the official API does not accept passwords" in run.message
+    alert = Alert.objects.get(owner=user, kind=AlertKind.ACCOUNT_AT_LIMIT, subject="platform:tiktok")
+    assert "@seeded" in alert.message
+    assert not Upload.objects.exists() and tiktok.requests == []
 
 
 def test_metrics_run_refreshes_only_the_owner_posts(user, other_user, make_job, ready_item, account_factory):

@@ -198,3 +198,16 @@ def test_quick_verbs(api, eager, django_capture_on_commit_callbacks, library):
     bad = api.post("/api/v1/video/generate", {"type": "gif", "topic": "x"}, format="json")
     assert bad.status_code == 400 and "type" in bad.json()["error"]["fields"]
     assert api.get("/api/v1/video/list").status_code == 200
+
+
+def test_a_finished_job_publishes_to_its_accounts_with_the_ai_label(api, start, library, account_factory, user):
+    from distribution.models import Upload
+
+    sandbox = account_factory(owner=user, platform="sandbox")
+    response = start(topic="home coffee brewing", duration=15, target_accounts=[sandbox.pk])
+    job = GenerationJob.objects.get(pk=response.json()["id"])
+    assert job.status == GenerationStatus.COMPLETED, job.error
+    (upload,) = Upload.objects.filter(queue_item=job.queue_item)
+    assert upload.account == sandbox and upload.options["synthetic"] is True
+    assert job.results["publish"]["uploads"][0]["upload"] == upload.pk
+    assert job.results["publish"]["refusals"] == []

@@ -26,6 +26,8 @@ class Command(BaseCommand):
             self.stdout.write("Created and activated the demo campaign; its first videos are queued.")
         if demo.demo_studio(user):
             self.stdout.write("Wrote a demo script in the studio; the worker is voicing it with the offline voice.")
+        if generated := demo.demo_generation(user):
+            self.stdout.write(f"Queued {generated} AI studio videos (voiced, word-captioned) for the sandbox accounts.")
         if demo.demo_automation(user):
             self.stdout.write("Turned on automation: videos every 10 minutes, uploads to the sandbox every 5.")
         self.stdout.write(
