@@ -14,8 +14,7 @@ def publish_generated(job) -> dict:
     result = uploads_send(item=item, targets=targets, synthetic=True)
     return {
         "uploads": [
-            {"upload": upload.pk, "account": str(upload.account), "status": upload.status}
-            for upload in result.uploads
+            {"upload": upload.pk, "account": str(upload.account), "status": upload.status} for upload in result.uploads
         ],
         "refusals": [
             {"target": target.label, "reason": outcome.reason, "code": outcome.code}

@@ -280,12 +280,15 @@ def media_asset_update(*, asset: MediaAsset, **fields) -> MediaAsset:
 def media_asset_set_word_timings(*, asset: MediaAsset, words: list[dict]) -> MediaAsset:
     """Store a voice-over's words in order: [{"text", "start", "end"}], inside the audio's length."""
     if asset.kind != MediaKind.VOICE_OVER:
-        raise ApplicationError("Only a voice-over carries word timings.", fields={"word_timings": ["Not a voice-over."]})
+        raise ApplicationError(
+            "Only a voice-over carries word timings.", fields={"word_timings": ["Not a voice-over."]}
+        )
     previous_end = 0.0
     limit = (asset.duration_seconds or 0) + 0.05
     for index, word in enumerate(words):
         start, end = float(word["start"]), float(word["end"])
-        if not str(word["text"]).strip() or start < previous_end - 0.001 or end <= start or (limit > 0.05 and end > limit):
+        out_of_audio = limit > 0.05 and end > limit
+        if not str(word["text"]).strip() or start < previous_end - 0.001 or end <= start or out_of_audio:
             raise ApplicationError(
                 f"Word {index} ({word['text']!r}) has impossible times {start:.3f}-{end:.3f} s.",
                 fields={"word_timings": [f"Word {index} is out of order or outside the audio."]},
