@@ -52,8 +52,9 @@ def render_videos(user, clips, count: int):
         library_services.media_asset_ingest(owner=user, kind=kind, path=path, title=kind, royalty_free=True)
         for kind, path in zip(("template", "product"), clips, strict=True)
     )
-    spec = stacked_spec(top, bottom)
-    queue_items_add(owner=user, items=[NewItem(spec=spec, caption="Fresh drop", hashtags=("#demo",))] * count)
+    # Each video its own: ReelMill refuses to post byte-identical videos twice.
+    specs = [stacked_spec(top, bottom, text={"title": {"text": f"Drop {n + 1}"}}) for n in range(count)]
+    queue_items_add(owner=user, items=[NewItem(spec=spec, caption="Fresh drop", hashtags=("#demo",)) for spec in specs])
     items = [process_next(worker="e2e") for _ in range(count)]
     assert all(item.status == QueueStatus.READY for item in items), [item.last_error for item in items]
     return items
