@@ -24,12 +24,17 @@ def _resolvable() -> list[tuple[str, str]]:
     return items
 
 
+def _section(url: str) -> str:
+    """`/studio/scripts/` -> `/studio/`: every page of a section lights up its entry."""
+    return "/" + url.strip("/").split("/")[0] + "/"
+
+
 def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     current = request.path
     items = [
-        {"label": label, "url": url, "active": current == url or (url != "/" and current.startswith(url))}
+        {"label": label, "url": url, "active": current == url or (url != "/" and current.startswith(_section(url)))}
         for label, url in _resolvable()
     ]
     return {"navigation": items}

@@ -1,4 +1,4 @@
-"""Dashboard forms of the studio: write a script, edit it, voice it, and manage provider keys.
+"""Dashboard forms of the studio: write a script, edit it, voice it, make a video, avatars, provider keys.
 
 The forms check the shape of what was typed; the services decide whether it makes sense, and
 `add_service_error` routes their `ApplicationError.fields` back onto the fields people see.
@@ -7,17 +7,22 @@ The forms check the shape of what was typed; the services decide whether it make
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts.models import User
 from common.errors import ApplicationError
+from library.models import MediaKind
 from production.studio import selectors
 from production.studio.models import (
     MAX_SPEED,
     MAX_TOPIC,
     MIN_SPEED,
+    AvatarPlacement,
     Provider,
     ProviderKey,
     Script,
+    ScriptStatus,
     TemplateCategory,
 )
 from production.studio.services.keys import LLM_PROVIDERS, default_llm_provider, operator_key, operator_keys_allowed
@@ -404,3 +409,292 @@ class ProviderKeyForm(forms.Form):
     def update_kwargs(self) -> dict:
         data = self.cleaned_data
         return {name: data[name] for name in ("label", "api_key", "base_url", "default_model", "default_voice")}
+
+
+# --- making a video --------------------------------------------------------------------------
+
+CAPTION_MODES = [
+    ("karaoke", "Karaoke"),
+    ("pop", "Pop"),
+    ("classic", "Classic"),
+]
+CAPTION_MODE_HELP = {
+    "karaoke": "Two or three words at a time; the word being spoken lights up.",
+    "pop": "Two or three words at a time, each group popping in as it is spoken.",
+    "classic": "Subtitle lines, a sentence at a time.",
+}
+DEFAULT_HIGHLIGHT = "#FFD400"
+AVATAR_KINDS = (MediaKind.TEMPLATE, MediaKind.PRODUCT, MediaKind.IMAGE)
+CORNER_CHOICES = [
+    ("top_left", "Top left"),
+    ("top_right", "Top right"),
+    ("bottom_left", "Bottom left"),
+    ("bottom_right", "Bottom right"),
+]
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
+
+
+def video_writer_choices(user: User) -> list[tuple[str, str]]:
+    """The offline writer, then one entry per LLM provider the user has a key for (a video's script
+    is written with that provider's default key), then the site's OpenAI key if granted."""
+    choices = [(OFFLINE_WRITER, OFFLINE_WRITER_LABEL)]
+    chosen: dict[str, ProviderKey] = {}
+    for key in selectors.provider_key_list(user=user):  # ordered: the default key first per provider
+        if key.provider in LLM_PROVIDERS and key.provider not in chosen:
+            chosen[key.provider] = key
+    for provider, key in chosen.items():
+        model = f"{key.default_model}, " if key.default_model else ""
+        choices.append((provider, f"AI: {key.label} ({model}{key.get_provider_display()})"))
+    if Provider.OPENAI not in chosen and operator_keys_allowed(user) and operator_key(Provider.OPENAI) is not None:
+        choices.append((Provider.OPENAI.value, "AI: OpenAI (this site's key)"))
+    return choices
+
+
+class AccountChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, account) -> str:
+        return f"{account.get_platform_display()} · @{account.username}"
+
+
+class AudioChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, asset) -> str:
+        length = f" ({asset.duration_seconds:.0f} s)" if asset.duration_seconds else ""
+        return f"{asset.title}{length}"
+
+
+class LibraryAssetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, asset) -> str:
+        return f"{asset.title} ({asset.get_kind_display().lower()})"
+
+
+class ScriptChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, script) -> str:
+        return f"{script.title or script.topic} (about {script.estimated_seconds:.0f} s)"
+
+
+class VideoForm(forms.Form):
+    """Make a video: what it is about (a topic or a ready script), how it sounds, looks and where it goes."""
+
+    topic = forms.CharField(
+        max_length=MAX_TOPIC,
+        required=False,
+        label="Topic",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. home coffee brewing", "autocomplete": "off"}),
+    )
+    script = ScriptChoiceField(
+        queryset=None,
+        required=False,
+        label="Or one of my scripts",
+        empty_label="None: write a new script from the topic",
+        help_text="A script you wrote or edited: it is voiced as it is.",
+    )
+    template = forms.ChoiceField(label="Template", required=False)
+    writer = forms.ChoiceField(label="Writer")
+    duration = forms.TypedChoiceField(label="Length", choices=DURATION_CHOICES, coerce=int, initial=30)
+    tone = forms.CharField(
+        max_length=60, required=False, label="Tone", widget=forms.TextInput(attrs={"placeholder": "e.g. friendly"})
+    )
+    audience = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Audience",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. busy parents"}),
+    )
+    product = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Product",
+        widget=forms.TextInput(attrs={"placeholder": "optional: what you are promoting"}),
+    )
+    seed = forms.IntegerField(
+        label="Variation",
+        min_value=0,
+        max_value=MAX_SEED,
+        required=False,
+        initial=0,
+        help_text="Another number gives another wording of the same topic.",
+    )
+    voice = forms.ModelChoiceField(queryset=None, label="Voice", widget=forms.RadioSelect, empty_label=None)
+    speed = forms.FloatField(
+        label="Speed",
+        min_value=MIN_SPEED,
+        max_value=MAX_SPEED,
+        initial=1.0,
+        widget=RangeInput(attrs={"step": "0.05", "min": MIN_SPEED, "max": MAX_SPEED}),
+    )
+    platform = forms.ChoiceField(label="Made for", initial="tiktok")
+    caption_mode = forms.ChoiceField(
+        label="Captions", choices=CAPTION_MODES, initial="karaoke", widget=forms.RadioSelect
+    )
+    highlight_color = forms.RegexField(
+        regex=r"^#[0-9A-Fa-f]{6}$",
+        label="Highlight colour",
+        initial=DEFAULT_HIGHLIGHT,
+        widget=ColourInput(),
+        error_messages={"invalid": "A colour like #FFD400."},
+        help_text="The word being spoken (karaoke).",
+    )
+    music = AudioChoiceField(
+        queryset=None,
+        required=False,
+        label="Music",
+        empty_label="No music",
+        help_text="A ready audio track from your library, under the voice.",
+    )
+    avatar = forms.ModelChoiceField(queryset=None, required=False, label="Avatar", empty_label="No avatar")
+    target_accounts = AccountChoiceField(
+        queryset=None,
+        required=False,
+        label="Publish when rendered to",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    # Service field names -> this form's fields.
+    ALIASES = {
+        "provider": "writer",
+        "key": "writer",
+        "target_seconds": "duration",
+        "caption_style": "caption_mode",
+        "caption_style.mode": "caption_mode",
+        "caption_style.highlight_color": "highlight_color",
+    }
+
+    def __init__(self, *args, user: User, **kwargs):
+        from accounts.selectors import social_account_list
+        from library.models import MediaAsset, MediaStatus
+        from production.forms import PRESET_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["script"].queryset = selectors.script_list(user=user).filter(status=ScriptStatus.READY)
+        self.fields["template"].choices = [("", "No preference"), *template_choices(user)]
+        self.fields["writer"].choices = video_writer_choices(user)
+        self.fields["writer"].initial = default_llm_provider(user) or OFFLINE_WRITER
+        voices = selectors.voice_list(user=user)
+        self.fields["voice"].queryset = voices
+        self._voices = list(voices)
+        if self._voices:
+            self.fields["voice"].initial = self._voices[0].pk
+        self.fields["platform"].choices = PRESET_CHOICES
+        self.fields["music"].queryset = MediaAsset.objects.filter(
+            owner=user, kind=MediaKind.AUDIO, status=MediaStatus.READY
+        ).order_by("title", "pk")
+        self.fields["avatar"].queryset = selectors.avatar_list(user=user)
+        self.fields["target_accounts"].queryset = social_account_list(user=user).order_by("platform", "username")
+        if not self.fields["music"].queryset.exists():
+            self.fields["music"].help_text = format_html(
+                'No audio tracks yet: <a href="{}">upload one to your library</a>.', reverse("library:list")
+            )
+        if not self.fields["avatar"].queryset.exists():
+            self.fields["avatar"].help_text = format_html(
+                'No avatars yet: <a href="{}">add a presenter</a>.', reverse("studio:avatars")
+            )
+
+    def voices(self):
+        return self._voices
+
+    @property
+    def has_ai_writers(self) -> bool:
+        return len(self.fields["writer"].choices) > 1
+
+    def caption_help(self) -> list[tuple]:
+        """(radio, description) per caption style, for the picker."""
+        return [(radio, CAPTION_MODE_HELP[radio.data["value"]]) for radio in self["caption_mode"]]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("script") and not data.get("topic", "").strip() and "topic" not in self.errors:
+            self.add_error("topic", "Give a topic, e.g. “home coffee brewing”, or pick one of your scripts.")
+        return data
+
+    def caption_style(self) -> dict:
+        from production.studio.composer import DEFAULT_CAPTION_STYLE
+
+        mode = self.cleaned_data["caption_mode"]
+        style = {**DEFAULT_CAPTION_STYLE, "mode": mode}
+        if mode == "karaoke":
+            style["highlight_color"] = self.cleaned_data["highlight_color"].upper()
+        return style
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        template = None
+        if data["template"]:
+            template = selectors.prompt_template_list(user=self.user).filter(pk=data["template"]).first()
+        script = data["script"]
+        return {
+            "topic": "" if script is not None else data["topic"],
+            "script": script,
+            "template": template,
+            "provider": data["writer"],
+            "tone": data["tone"],
+            "audience": data["audience"],
+            "product": data["product"],
+            "target_seconds": data["duration"],
+            "seed": data["seed"] or 0,
+            "voice": data["voice"],
+            "speed": data["speed"],
+            "avatar": data["avatar"],
+            "music_asset_id": data["music"].pk if data["music"] is not None else None,
+            "platform": data["platform"],
+            "caption_style": self.caption_style(),
+            "targets": list(data["target_accounts"]),
+        }
+
+
+class SwapVisualForm(forms.Form):
+    asset = forms.ModelChoiceField(queryset=None, label="Show instead", error_messages={"required": "Pick one."})
+
+    def __init__(self, *args, user: User, **kwargs):
+        from library.models import MediaAsset, MediaStatus
+        from production.studio.visuals import DEFAULT_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = MediaAsset.objects.filter(
+            owner=user, status=MediaStatus.READY, kind__in=DEFAULT_KINDS
+        )
+
+
+# --- avatars ---------------------------------------------------------------------------------
+
+
+class AvatarForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Name", widget=forms.TextInput(attrs={"placeholder": "e.g. Me"}))
+    asset = LibraryAssetChoiceField(
+        queryset=None,
+        label="Video or image",
+        empty_label="Choose from your library",
+        help_text="A ready template video, product clip or image of the presenter.",
+    )
+    placement = forms.ChoiceField(
+        label="Placement", choices=AvatarPlacement.choices, initial=AvatarPlacement.PIP, widget=forms.RadioSelect
+    )
+    corner = forms.ChoiceField(label="Corner", choices=CORNER_CHOICES, initial="bottom_right")
+    size = forms.IntegerField(
+        label="Size (% of the width)",
+        min_value=10,
+        max_value=60,
+        initial=30,
+        help_text="From 10 to 60.",
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        from library.models import MediaAsset, MediaStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = MediaAsset.objects.filter(
+            owner=user, status=MediaStatus.READY, kind__in=AVATAR_KINDS
+        ).order_by("kind", "title", "pk")
+
+    def create_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "asset": data["asset"],
+            "placement": data["placement"],
+            "corner": data["corner"],
+            "size": data["size"] / 100,
+        }

@@ -1,4 +1,5 @@
-// Studio: the scene editor's live estimate, voice samples, the speed slider, and the word-lit player.
+// Studio: the scene editor's live estimate, voice samples, the speed slider, the word-lit player,
+// the caption sample's colour and the scene visual pickers.
 // No build step, no framework; the pages work without it (forms post, the audio plays).
 (() => {
   const WORDS_PER_SECOND = 2.5; // the server's estimate (production/studio/types.py)
@@ -221,11 +222,35 @@
       .catch(() => {});
   }
 
+  // --- making a video: the karaoke sample takes the chosen highlight colour -------------------
+  function showHighlight(input) {
+    const form = input.closest("form");
+    if (form && /^#[0-9a-f]{6}$/i.test(input.value)) form.style.setProperty("--highlight", input.value);
+  }
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("input[name=highlight_color]")) showHighlight(event.target);
+  });
+
+  // --- swapping a scene's visual: one picker open at a time --------------------------------------
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const opened = event.target;
+      if (!opened.matches || !opened.matches("details[data-swap]") || !opened.open) return;
+      document.querySelectorAll("details[data-swap][open]").forEach((other) => {
+        if (other !== opened) other.open = false;
+      });
+    },
+    true, // toggle does not bubble
+  );
+
   function init(root) {
     const scope = root && root.querySelectorAll ? root : document;
     scope.querySelectorAll("[data-player]").forEach(initPlayer);
     if (scope.matches && scope.matches("[data-player]")) initPlayer(scope);
     initEditor(document.getElementById("script-editor"));
+    scope.querySelectorAll("input[name=highlight_color]").forEach(showHighlight);
   }
 
   init(document);

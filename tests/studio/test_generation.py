@@ -123,6 +123,10 @@ def test_cancel_a_waiting_job_cancels_its_render(api, begin, library):
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     assert QueueItem.objects.get(pk=job.queue_item_id).status == QueueStatus.CANCELLED
     assert api.post(f"/api/v1/generation-jobs/{job.pk}/cancel").status_code == 400
+    swapped = api.post(f"/api/v1/generation-jobs/{job.pk}/swap-visual", {"scene": 0, "asset": library[1].pk})
+    assert swapped.status_code == 200, swapped.json()
+    job.refresh_from_db()
+    assert job.step == GenerationStep.SPEC and job.queue_item_id is None  # a retry renders the new spec
     assert api.delete(f"/api/v1/generation-jobs/{job.pk}/").status_code == 204
 
 

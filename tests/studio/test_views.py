@@ -47,8 +47,8 @@ def eager(settings, django_capture_on_commit_callbacks):
     Set on the Celery app too: the app read the setting when it was configured."""
     from config.celery import app
 
+    before = app.conf.task_always_eager  # read first: the app reads its settings when first touched
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = app.conf.task_always_eager
     app.conf.task_always_eager = True
 
     def run(action):

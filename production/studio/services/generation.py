@@ -253,8 +253,18 @@ def generation_job_swap_visual(*, job: GenerationJob, scene_index: int, asset) -
         raise _bad("scene", f"Scenes go from 0 to {len(visuals) - 1}.")
     if asset.owner_id != job.owner_id:
         raise ApplicationError("No such asset.", code="not_found", fields={"asset": ["Unknown asset."]})
-    if STEP_ORDER.index(job.step) > STEP_ORDER.index(GenerationStep.QUEUE) or job.status == GenerationStatus.RUNNING:
+    stopped_render = job.status in (GenerationStatus.FAILED, GenerationStatus.CANCELLED) and job.step in (
+        GenerationStep.QUEUE,
+        GenerationStep.RENDER,
+    )
+    if job.status == GenerationStatus.RUNNING or (
+        STEP_ORDER.index(job.step) > STEP_ORDER.index(GenerationStep.QUEUE) and not stopped_render
+    ):
         raise ApplicationError("The video is queued for rendering already; swapping is no longer possible.")
+    if stopped_render and job.queue_item_id:
+        if job.queue_item.status not in (QueueStatus.FAILED, QueueStatus.CANCELLED):
+            raise ApplicationError("The render is still under way; cancel the job first.")
+        job.queue_item = None  # retry renders the new spec as a new video
     visuals[scene_index] = {
         **visuals[scene_index],
         "asset_id": asset.pk,
@@ -266,7 +276,7 @@ def generation_job_swap_visual(*, job: GenerationJob, scene_index: int, asset) -
     job.results.pop("spec", None)
     if STEP_ORDER.index(job.step) > STEP_ORDER.index(GenerationStep.SPEC):
         job.step = GenerationStep.SPEC
-    job.save(update_fields=["results", "step", "updated_at"])
+    job.save(update_fields=["results", "step", "queue_item", "updated_at"])
     return job
 
 
