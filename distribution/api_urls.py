@@ -10,5 +10,6 @@ router.register("distributions", apis.DistributionViewSet, basename="distributio
 
 urlpatterns = [
     re_path(r"^workflow/upload-next/?$", apis.WorkflowUploadNextApi.as_view(), name="workflow-upload-next"),
+    re_path(r"^trends/keywords/?$", apis.TrendKeywordsApi.as_view(), name="trend-keywords"),
     *router.urls,
 ]

@@ -22,6 +22,8 @@ from distribution.serializers import (
     ScheduledPostCreateSerializer,
     SummaryQuerySerializer,
     SummaryRowSerializer,
+    TrendKeywordSerializer,
+    TrendQuerySerializer,
     UploadDetailSerializer,
     UploadNextResultSerializer,
     UploadNextSerializer,
@@ -316,3 +318,25 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def metrics(self, request, pk=None):
         distribution = metrics.distribution_fetch_metrics(distribution=self.get_object())
         return Response(DistributionSerializer(distribution).data)
+
+
+class TrendKeywordsApi(APIView):
+    """GET /trends/keywords: your videos' keywords and hashtags ranked by engagement velocity."""
+
+    @extend_schema(
+        parameters=[TrendQuerySerializer],
+        responses={200: TrendKeywordSerializer(many=True)},
+        summary="Trend keywords across your published videos (rising / falling), with sample videos",
+        description=(
+            "Engagement velocity = views + likes + shares per hour since posting, for videos published "
+            "in the window; the trend compares the last day with the whole time since posting. Only your "
+            "own videos: no outside trend source is reachable from here, so none is shown."
+        ),
+    )
+    def get(self, request):
+        from distribution.trends import trend_keywords
+
+        query = TrendQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = trend_keywords(user=request.user, **query.validated_data)
+        return Response(TrendKeywordSerializer(found, many=True).data)

@@ -17,3 +17,8 @@ class DistributionConfig(AppConfig):
         from production.studio.services.generation import register_publisher
 
         register_publisher(publish_generated)
+
+        from distribution.trends import topic_suggestions
+        from production.studio.selectors import register_topic_source
+
+        register_topic_source(topic_suggestions)

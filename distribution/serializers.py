@@ -185,3 +185,26 @@ class RecentQuerySerializer(serializers.Serializer):
 
 
 UPLOAD_STATUS_CHOICES = UploadStatus.choices
+
+
+class TrendSampleSerializer(serializers.Serializer):
+    distribution = serializers.IntegerField()
+    url = serializers.CharField(allow_blank=True)
+    platform = serializers.CharField()
+    views = serializers.IntegerField()
+    velocity = serializers.FloatField(help_text="Engagement per hour since posting")
+
+
+class TrendKeywordSerializer(serializers.Serializer):
+    keyword = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["keyword", "hashtag"])
+    velocity = serializers.FloatField(help_text="Views + likes + shares per hour since posting, over its videos")
+    trend = serializers.ChoiceField(choices=["rising", "falling", "steady", "new"])
+    videos = serializers.IntegerField()
+    simulated = serializers.BooleanField(help_text="Some numbers come from the sandbox, which invents them")
+    samples = TrendSampleSerializer(many=True)
+
+
+class TrendQuerySerializer(serializers.Serializer):
+    window_days = serializers.IntegerField(min_value=1, max_value=90, required=False, default=7)
+    limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)

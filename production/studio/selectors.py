@@ -120,3 +120,19 @@ def generation_job_percent(job: GenerationJob) -> int:
         start, end = STEP_PERCENT["render"], STEP_PERCENT["publish"]
         return max(job.percent, round(start + (end - start) * (job.queue_item.progress or 0) / 100))
     return job.percent
+
+
+_TOPIC_SOURCES: list = []
+
+
+def register_topic_source(source) -> None:
+    """Distribution registers the trend keywords of the user's own videos as topic suggestions."""
+    _TOPIC_SOURCES.append(source)
+
+
+def topic_suggestions(*, user: User, limit: int = 8) -> list[dict]:
+    """[{"topic", "trend"}]: what the user's published videos that do best are about."""
+    found: list[dict] = []
+    for source in _TOPIC_SOURCES:
+        found += source(user=user, limit=limit)
+    return found[:limit]

@@ -438,11 +438,18 @@ def _video_page(request, form=None):
     initial = {}
     if form is None and request.GET.get("script", "").isdigit():
         initial["script"] = int(request.GET["script"])
+    if form is None and request.GET.get("topic"):
+        initial["topic"] = request.GET["topic"][:300]
     form = form or VideoForm(user=request.user, initial=initial)
     recent = list(selectors.generation_job_list(user=request.user)[:RECENT_JOBS])
     for job in recent:
         job.shown_percent = selectors.generation_job_percent(job)
-    context = {"form": form, "recent": recent, "active_statuses": generation.ACTIVE}
+    context = {
+        "form": form,
+        "recent": recent,
+        "active_statuses": generation.ACTIVE,
+        "suggestions": selectors.topic_suggestions(user=request.user),
+    }
     return render(request, "studio/generate.html", context)
 
 
