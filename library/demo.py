@@ -50,14 +50,9 @@ def _text(text: str, *, size: int, y: str, bold: bool = True, color: str = "whit
 
 
 def _label(title: str, subtitle: str) -> str:
-    """The lower-third title a clip or still carries, so a newcomer sees what it is."""
-    return ",".join(
-        [
-            "drawbox=x=0:y=ih*0.74:w=iw:h=ih*0.16:color=black@0.28:t=fill",
-            _text(title, size=52, y="h*0.765"),
-            _text(subtitle, size=30, y="h*0.835", bold=False, color="white@0.9"),
-        ]
-    )
+    """No text in the picture: the videos made from these carry their own title and word captions, which
+    a baked-in label would collide with (the title and subtitle name the asset in the library instead)."""
+    return "null"
 
 
 def _gradients(colors: list[str], *, kind: str, speed: float, seed: int) -> str:

@@ -57,7 +57,8 @@ CARD_COLOURS = (
     ("#134E5E", "#3B8D74"),
     ("#3A1C71", "#B2456E"),
 )
-DEFAULT_CAPTION_STYLE = {"mode": "karaoke", "words_per_group": 3, "position": "bottom"}
+# Big, bold and low in the safe area, as short-video captions are read on a phone.
+DEFAULT_CAPTION_STYLE = {"mode": "karaoke", "words_per_group": 3, "position": "bottom", "size": 84, "outline": 5}
 _PUNCTUATION = re.compile(r"[^\w]+")
 
 

@@ -169,7 +169,7 @@ def test_the_spec_has_title_end_card_captions_voice_and_ducked_music(user, clip,
     assert text["call_to_action"]["duration"] == pytest.approx(spec["duration"] - cta_start, abs=0.01)
     assert text["captions"] == {
         "voice_over": {"asset": voice_asset.pk},
-        "style": {"mode": "karaoke", "words_per_group": 3, "position": "bottom"},
+        "style": {"mode": "karaoke", "words_per_group": 3, "position": "bottom", "size": 84, "outline": 5},
     }
     assert spec["audio"]["voice_over"] == {"asset": voice_asset.pk}
     assert spec["audio"]["music"]["asset"] == music.pk and spec["audio"]["duck_music"] is True
